@@ -1,0 +1,28 @@
+# The two commands of the README: `make build` and `make test`.
+# Both set up a fresh machine first (Debian packages, then a virtualenv).
+VENV ?= .venv
+PYTHON ?= python3
+STAMP := $(VENV)/.installed
+
+.PHONY: build test setup bench clean
+
+build: setup
+	$(VENV)/bin/zjtx build
+
+test: setup
+	$(VENV)/bin/python -m pytest
+
+bench: setup
+	$(VENV)/bin/python benchmarks/run.py
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/install-system-deps
+	bash scripts/install-system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) site .zjtx
