@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("dir", metavar="DIR")
     s.set_defaults(func=cmd_init)
 
+    from .cli_scoring import add_scoring_commands
+
+    add_scoring_commands(sub)
     return p
 
 
@@ -130,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # output piped into head or less that closed early: not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

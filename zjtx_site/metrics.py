@@ -380,10 +380,14 @@ def _rank(v: int | None) -> Span:
     return Span.between(1, None) if v is None else Span.of(v)
 
 
-metric("domestic_rank", "主导产品全国细分市场排名", "名", "distinctiveness.domestic_rank", "market_share")(
-    lambda c: _rank(c.distinctiveness.domestic_rank))
-metric("global_rank", "主导产品全球市场占有率排名", "名", "distinctiveness.global_rank", "international")(
-    lambda c: _rank(c.distinctiveness.global_rank))
+def _rank_display(s: Span) -> str:
+    return f"第 {s.value} 名" if s.known else "未报告"
+
+
+metric("domestic_rank", "主导产品全国细分市场排名", "名", "distinctiveness.domestic_rank", "market_network",
+       display=_rank_display)(lambda c: _rank(c.distinctiveness.domestic_rank))
+metric("global_rank", "主导产品全球市场占有率排名", "名", "distinctiveness.global_rank", "international",
+       display=_rank_display)(lambda c: _rank(c.distinctiveness.global_rank))
 
 for _key, _label, _plan in (("fills_gap", "在产业链关键领域实现“补短板”“填空白”", "chain_integration"),
                             ("supplies_leaders", "为国内外知名大企业直接配套", "chain_integration"),
