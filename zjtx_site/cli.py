@@ -87,6 +87,30 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import BuildError, build
+    from .plugins import PluginError
+
+    root = _project(args)
+    try:
+        result = build(root, keep_going=args.keep_going, forced=args.rules,
+                       progress=lambda s: print(s, file=sys.stderr))
+    except BuildError as exc:
+        _print_problems([p for p in exc.problems])
+        print(f"构建失败：{exc}", file=sys.stderr)
+        return 1
+    except PluginError as exc:
+        print(f"构建失败：插件加载失败：{exc}。content/ 和 site/ 保持不变。", file=sys.stderr)
+        return 1
+    if result.skipped_files:
+        print("以下文件有错误，已跳过（--keep-going）：", file=sys.stderr)
+        for f in result.skipped_files:
+            print(f"  {f}", file=sys.stderr)
+    print(f"构建完成：{result.pages} 个页面（重新生成 {result.rendered} 个文件，沿用 {result.reused} 个）"
+          + ("，网站在 site/" if result.site_built else ""))
+    return 1 if result.skipped_files else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="zjtx",
@@ -107,6 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("init", help="新建一个项目文件夹")
     s.add_argument("dir", metavar="DIR")
     s.set_defaults(func=cmd_init)
+
+    s = sub.add_parser("build", help="校验、评分、生成 content/ 报告并构建 site/ 网站（原子操作）")
+    s.add_argument("--keep-going", action="store_true", help="跳过有错误的文件继续构建，并列出跳过的文件")
+    s.add_argument("--rules", metavar="ID", help="强制使用规则集（假设分析）")
+    s.set_defaults(func=cmd_build)
 
     from .cli_scoring import add_scoring_commands
 

@@ -79,7 +79,8 @@ def zjtx_register_plan_makers(register):
 
     :param register: ``register(maker, *, replace=False)``; ``maker`` has
         ``key = "plan"`` and ``make(company, grade, tiers, next_tier) ->
-        tuple[PlanItem, ...]``.
+        (gaps, plan)``: a pair ``tuple[tuple[Gap, ...], tuple[PlanItem, ...]]``
+        (every gap on the target tiers, and the ordered plan items).
 
     since: 0.1
     """

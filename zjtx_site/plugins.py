@@ -7,7 +7,8 @@ ourselves, so every registration is attributed to its plugin and checked
 Discovery order: built-ins, installed packages (entry-point group
 ``zjtx_site``), then the project's ``plugins/*.py`` loaded by file path.
 ``ZJTX_PLUGINS`` (comma-separated entry-point names) is an allow-list for
-installed packages; set it to an empty string to load none, as tests do.
+installed packages; set it to an empty string to load none, as tests do. A
+name in it that matches no installed plugin is an error, not a silent skip.
 """
 
 from __future__ import annotations
@@ -129,11 +130,11 @@ def _register_into(reg: Registry, kind: str, plugin: str) -> Callable[..., None]
             raise PluginError(f"插件 {plugin} 注册的{kind}无效：{exc}") from None
         old = table.get(key)
         if old is not None:
+            if not _builtin(old.plugin) and old.plugin != plugin:
+                raise PluginError(f"插件 {plugin} 与插件 {old.plugin} 都要提供{kind} “{key}”，只能保留一个")
             if not replace:
                 raise PluginError(f"插件 {plugin} 重复注册了{kind} “{key}”（已由插件 {old.plugin} 注册）；"
                                   "如需替换内置实现，请使用 register(..., replace=True)")
-            if not _builtin(old.plugin):
-                raise PluginError(f"插件 {plugin} 与插件 {old.plugin} 都要提供{kind} “{key}”，只能保留一个")
         table[key] = Registration(kind, key, obj, plugin)
     return register
 
@@ -151,11 +152,23 @@ def _load_local(path: Path) -> Any:
     return module
 
 
-def _allowed(name: str) -> bool:
+def _allow_list() -> set[str] | None:
     allow = os.environ.get(ALLOW_ENV)
     if allow is None:
-        return True
-    return name in {x.strip() for x in allow.split(",") if x.strip()}
+        return None
+    return {x.strip() for x in allow.split(",") if x.strip()}
+
+
+def _allowed(name: str) -> bool:
+    allow = _allow_list()
+    return allow is None or name in allow
+
+
+def _check_allow_list(installed: set[str]) -> None:
+    unknown = sorted((_allow_list() or set()) - installed)
+    if unknown:
+        raise PluginError(f"环境变量 {ALLOW_ENV} 中的 {', '.join(unknown)} 没有对应的已安装插件；"
+                          f"已安装：{', '.join(sorted(installed)) or '无'}")
 
 
 def load(project: Path | None = None, extra: list[tuple[str, Any]] | None = None) -> Registry:
@@ -172,6 +185,13 @@ def load(project: Path | None = None, extra: list[tuple[str, Any]] | None = None
             pm.register(obj, name=name)
         except ValueError as exc:
             raise PluginError(f"插件 {name} 无法注册：{exc}") from None
+        # pluggy ignores functions without @hookimpl: a forgotten marker, or a
+        # misspelled hook without one, would otherwise do nothing silently.
+        unmarked = [n for n in dir(obj) if n.startswith("zjtx_") and callable(getattr(obj, n, None))
+                    and pm.parse_hookimpl_opts(obj, n) is None]
+        if unmarked:
+            raise PluginError(f"插件 {name} 的 {', '.join(unmarked)} 没有用 @hookimpl 标记"
+                              f"（前缀 zjtx_ 留给钩子；可用钩子：{', '.join(_hook_names())}）")
         infos.append(PluginInfo(name, origin, version, location, ()))
 
     for modname in BUILTIN_MODULES:
@@ -181,7 +201,9 @@ def load(project: Path | None = None, extra: list[tuple[str, Any]] | None = None
     for plugin in builtin_dimension_plugins():
         name = f"zjtx_site.builtin.dimension.{plugin.key}"
         add(plugin, name, "内置", __version__, "zjtx_site/data/dimensions.yaml")
-    for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+    found = sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+    _check_allow_list({ep.name for ep in found})
+    for ep in found:
         if not _allowed(ep.name):
             continue
         try:
@@ -204,9 +226,10 @@ def load(project: Path | None = None, extra: list[tuple[str, Any]] | None = None
 
     try:
         pm.check_pending()
-    except pluggy.PluginValidationError as exc:
-        raise PluginError(f"插件 {exc.plugin_name if hasattr(exc, 'plugin_name') else ''} 实现了未定义的钩子："
-                          f"{exc}（钩子名是否拼错？可用钩子：{', '.join(_hook_names())}）") from None
+    except pluggy.PluginValidationError:
+        # pluggy's message names the plugin object, not the name users know it by
+        bad = "；".join(f"插件 {p} 的 {h}" for p, h in _unknown_hooks(pm))
+        raise PluginError(f"实现了未定义的钩子：{bad}（钩子名是否拼错？可用钩子：{', '.join(_hook_names())}）") from None
 
     reg = Registry()
     hooked: dict[str, list[str]] = {}
@@ -227,6 +250,12 @@ def load(project: Path | None = None, extra: list[tuple[str, Any]] | None = None
                    for i in infos]
     _check_coverage(reg)
     return reg
+
+
+def _unknown_hooks(pm: pluggy.PluginManager) -> list[tuple[str, str]]:
+    return sorted((impl.plugin_name, name) for name, caller in vars(pm.hook).items()
+                  if not name.startswith("_") and not caller.has_spec()
+                  for impl in caller.get_hookimpls() if not impl.optionalhook)
 
 
 def _hook_names() -> list[str]:

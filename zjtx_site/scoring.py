@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 
 from . import plugins
 from .metrics import MetricContext
-from .results import Assessment, DimensionResult, Grade, ResultError, TierResult
+from .results import Assessment, DimensionResult, Gap, Grade, PlanItem, ResultError, TierResult
 from .ruleset import TIERS, RuleSet, TierContext, evaluate_tier, load_ruleset_file, resolve
 from .spans import Status
 
@@ -140,12 +140,20 @@ def assess(engine: Engine, company: Any, *, forced: str | None = None,
     if grade is not None and len(tiers) == len(TIERS):
         p = reg.plan_makers["plan"]
         made = guarded(p.plugin, p.obj.make, company, grade, tuple(tiers), next_tier)
+        if made is not None and not _is_plan(made):
+            made = _wrong(failures, keep_going, p.plugin, source, "(gaps, plan) 二元组", made)
         if made is not None:
             gaps, plan = made
     used = tuple(sorted({t.ruleset for t in tiers}))
     return Assessment(company=company, grade=grade, dimensions=tuple(dims), tiers=tuple(tiers),
                       next_tier=next_tier, gaps=tuple(gaps), plan=tuple(plan), rulesets=used,
                       interpretations=interpretations(), failures=tuple(failures))
+
+
+def _is_plan(made: Any) -> bool:
+    return (isinstance(made, tuple) and len(made) == 2
+            and isinstance(made[0], tuple) and all(isinstance(g, Gap) for g in made[0])
+            and isinstance(made[1], tuple) and all(isinstance(p, PlanItem) for p in made[1]))
 
 
 def _wrong(failures: list[str], keep_going: bool, plugin: str, source: str, want: str, got: Any):

@@ -1,0 +1,160 @@
+"""Pages about the whole population (§7.1 portrait) and the methodology."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from ..bands import frac
+from ..fields import lookup
+from ..fmt import fmt_number, score1
+from ..results import Assessment, Criterion
+from ..ruleset import TIER_LABELS, TIERS, RuleSet
+from ..schema import COMPANY
+from ..spans import Status
+from .escape import Raw
+from .report import STATUS_MARK
+
+LEVELS = ("L1", "L2", "L3", "L4", "L5")
+
+
+def _open_leaves(c: Criterion) -> list[Criterion]:
+    if c.status in (Status.MET, Status.NOT_APPLICABLE):
+        return []
+    if not c.children:
+        return [c]
+    out = []
+    for k in c.children:
+        out += _open_leaves(k)
+    # an any-of group is closed by its nearest child: count it once
+    return out[:1] if c.threshold == "任一符合" else out
+
+
+def near_misses(latest: list[Assessment], limit: int = 2) -> list[dict[str, Any]]:
+    rows = []
+    for a in latest:
+        if a.next_tier is None:
+            continue
+        t = a.tier(a.next_tier)
+        leaves = [x for c in t.criteria for x in _open_leaves(c)]
+        if 1 <= len(leaves) <= limit:
+            c = a.company
+            rows.append({"link": Raw(f"[{_md_text(c.basic.name)}](companies/{c.company_id}/{c.round}.md)"),
+                         "level": a.grade.level, "tier": TIER_LABELS[a.next_tier], "count": len(leaves),
+                         "gaps": "；".join(f"{x.label}（现状 {x.value}）" for x in leaves)})
+    return sorted(rows, key=lambda r: (r["count"], r["level"], str(r["link"])))
+
+
+def _md_text(s: str) -> str:
+    from .escape import md
+
+    return md(s)
+
+
+def portfolio_context(latest: list[Assessment], charts: dict[str, str]) -> dict[str, Any]:
+    levels = Counter(a.grade.level for a in latest)
+    fields = Counter()
+    mic = lookup(COMPANY, "product.mic_fields")
+    for a in latest:
+        for f in a.company.product.mic_fields or ():
+            fields[mic.choice_label(f)] += 1
+        if not a.company.product.mic_fields:
+            fields["（不属于十大领域）"] += 1
+    funnel = []
+    for tier in TIERS:
+        counts = Counter(a.tier(tier).status for a in latest)
+        funnel.append({"label": TIER_LABELS[tier], **{s.value: counts.get(s, 0) for s in Status}})
+    table = []
+    for a in sorted(latest, key=lambda x: (x.grade.level, x.company.company_id), reverse=False):
+        c = a.company
+        table.append({
+            "link": Raw(f"[{_md_text(c.basic.name)}](companies/{c.company_id}/{c.round}.md)"),
+            "round": c.round, "level": a.grade.level,
+            "field": "、".join(mic.choice_label(f) for f in c.product.mic_fields) or "—",
+            "tiers": [STATUS_MARK[a.tier(t).status] for t in TIERS],
+            "next": TIER_LABELS.get(a.next_tier, "—") if a.next_tier else "全部符合",
+            "scores": [f"{score1(d.score):.1f}" for d in a.dimensions],
+        })
+    by_level = {lv: [r for r in table if r["level"] == lv] for lv in LEVELS}
+    return {"count": len(latest), "levels": [{"level": lv, "count": levels.get(lv, 0)} for lv in LEVELS],
+            "fields": sorted(fields.items(), key=lambda kv: (-kv[1], kv[0])), "funnel": funnel,
+            "near": near_misses(latest), "table": table, "by_level": by_level,
+            "dimension_labels": [d.label for d in latest[0].dimensions] if latest else [],
+            "tier_labels": [TIER_LABELS[t] for t in TIERS],
+            "charts": {k: Raw(v) for k, v in charts.items()}}
+
+
+def _condition_lines(c: dict, depth: int = 0) -> list[str]:
+    pad = "    " * depth
+    if "metric" in c:
+        op = {">=": "≥", "<=": "≤", "true": "为“是”"}[c["op"]]
+        value = "" if c["op"] == "true" else fmt_number(frac(c["value"]))
+        return [f"{pad}- {c['label']}（指标 `{c['metric']}` {op}{value}）"]
+    if "manual" in c:
+        return [f"{pad}- {c['label']}：待人工判断（{c['manual']}）"]
+    if "prerequisite" in c:
+        return [f"{pad}- {c['label']}"]
+    if "score" in c:
+        return [f"{pad}- {c['label']}（见下方评分表）"]
+    head = f"{pad}- {c['label']}（" + ("全部满足" if "all" in c else "任一满足" if "any" in c else "按分档") + "）："
+    lines = [head]
+    for sub in c.get("all") or c.get("any") or c.get("cases") or ():
+        if "min" in sub and "branch" in c:
+            lines.append(f"{pad}    - 当 `{c['branch']}` ≥ {sub['min']}：")
+            lines += _condition_lines({k: v for k, v in sub.items() if k != "min"}, depth + 2)
+        else:
+            lines += _condition_lines(sub, depth + 1)
+    return lines
+
+
+def methodology_context(rulesets: dict[str, RuleSet], dimensions: dict[str, Any], grading: dict[str, Any],
+                        interpretations: tuple[str, ...], plan: dict[str, Any]) -> dict[str, Any]:
+    sets = []
+    for rid in sorted(rulesets):
+        rs = rulesets[rid]
+        tiers = []
+        for tier in TIERS:
+            spec = rs.tiers[tier]
+            if rs.origin[tier] != rs.id:
+                tiers.append({"label": rs.tier_label(tier), "inherited": rs.origin[tier], "lines": [],
+                              "score": None, "source": "", "confidence": ""})
+                continue
+            lines = []
+            for c in spec["criteria"]:
+                lines += _condition_lines(c)
+            score = None
+            if spec.get("score"):
+                score = {"pass": spec["score"]["pass"], "groups": [
+                    {"label": g["label"], "min": g.get("min", "—"),
+                     "indicators": [{"label": i["label"], "max": i["max"], "rule": _indicator_rule(i)}
+                                    for i in g["indicators"]]} for g in spec["score"]["groups"]]}
+            tiers.append({"label": rs.tier_label(tier), "inherited": "", "lines": [Raw(x) for x in lines],
+                          "score": score, "source": spec.get("source", ""),
+                          "confidence": spec.get("confidence", "")})
+        sets.append({"id": rs.id, "title": rs.title, "source": rs.source, "in_force": rs.in_force.isoformat(),
+                     "tiers": tiers})
+    dims = []
+    for key, d in dimensions.items():
+        dims.append({"label": d["label"], "description": d.get("description", ""),
+                     "indicators": [{"label": i["label"], "max": i["max"], "rule": _indicator_rule(i),
+                                     "source": i.get("source", "")} for i in d["indicators"]]})
+    return {"rulesets": sets, "dimensions": dims, "grading": grading, "interpretations": interpretations,
+            "plan": plan["areas"]}
+
+
+def _indicator_rule(i: dict) -> str:
+    if "bands" in i:
+        op = "≤" if i.get("direction") == "lower" else "≥"
+        return f"`{i['metric']}`：" + "；".join(f"{op}{e}：{p}分" for e, p in i["bands"])
+    if "first_match" in i:
+        return "依次取第一个满足的：" + "；".join(f"`{o['metric']}`≥{o.get('min', 1)}：{o['points']}分"
+                                       for o in i["first_match"]) + (f"；其他：{i['default']}分" if "default" in i else "")
+    if "per" in i:
+        return f"`{i['metric']}` 每满 {i['per']['unit']} 得 {i['per']['points']} 分"
+    if "count" in i:
+        return f"每具备一项得 {i['each']} 分：" + "、".join(f"`{x['metric']}`" for x in i["count"])
+    if "best_of" in i:
+        return "取较高者：" + " | ".join(_indicator_rule(dict(s, max=i["max"])) for s in i["best_of"])
+    if "input" in i:
+        return f"直接采用 `{i['input']}`"
+    return ""
