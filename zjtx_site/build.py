@@ -153,7 +153,7 @@ def render_content(project: Path, engine: Engine, assessments: list[Assessment],
     tdigest = template_digest(env, builtin_template_names())
     rules_digest = _hash(*(json.dumps(engine.rulesets[k].tiers, sort_keys=True, default=str)
                            for k in sorted(engine.rulesets)))
-    base = _hash(__version__, tdigest, rules_digest)
+    base = _hash(__version__, code_digest(), tdigest, rules_digest)
     companies = [a.company for a in assessments]
     revision = data_revision(companies)
     by_company: dict[str, list[Assessment]] = {}
@@ -228,6 +228,13 @@ def render_content(project: Path, engine: Engine, assessments: list[Assessment],
     w.put("methodology.md", _hash(base, "methodology"), lambda: env.get_template("methodology.md.j2").render(
         **methodology_context(engine.rulesets, dimension_data(), grading_data(), interpretations(),
                               plan_catalog())).encode("utf-8"))
+
+
+def code_digest() -> str:
+    """The tool's own source, so a code change between releases re-renders too."""
+    pkg = Path(__file__).parent
+    return _hash(*(f"{p.relative_to(pkg)}:{hashlib.sha256(p.read_bytes()).hexdigest()}"
+                   for p in sorted(pkg.rglob("*.py"))))
 
 
 def c_rev(a: Assessment) -> str:
