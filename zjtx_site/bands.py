@@ -53,8 +53,16 @@ def _band_points(bands: list[tuple[Fraction, Fraction]], lower: bool, v: Fractio
     return Fraction(0)
 
 
+# Band tables are static data: parse each once, keyed by the spec object.
+_PARSED: dict[int, tuple[dict, list[tuple[Fraction, Fraction]]]] = {}
+_TARGETS: dict[tuple[int, str], str] = {}
+
+
 def _bands_of(spec: dict) -> list[tuple[Fraction, Fraction]]:
-    return [(frac(e), frac(p)) for e, p in spec["bands"]]
+    hit = _PARSED.get(id(spec))
+    if hit is None or hit[0] is not spec:
+        hit = _PARSED[id(spec)] = (spec, [(frac(e), frac(p)) for e, p in spec["bands"]])
+    return hit[1]
 
 
 def _edge_text(m: Metric, edge: Fraction, lower: bool) -> str:
@@ -65,6 +73,14 @@ def _edge_text(m: Metric, edge: Fraction, lower: bool) -> str:
 
 
 def _bands_target(m: Metric, spec: dict) -> str:
+    key = (id(spec), m.name)
+    hit = _TARGETS.get(key)
+    if hit is None or _PARSED.get(id(spec), (None,))[0] is not spec:
+        hit = _TARGETS[key] = _bands_target_text(m, spec)
+    return hit
+
+
+def _bands_target_text(m: Metric, spec: dict) -> str:
     lower = spec.get("direction") == "lower"
     parts = [f"{_edge_text(m, e, lower)}：{fmt_number(p)}分" for e, p in _bands_of(spec)]
     return "；".join(parts) + "；其他：0分"

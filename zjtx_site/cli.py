@@ -30,7 +30,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .loader import load_project
 
     root = _project(args)
-    targets = [Path(p) for p in args.paths] or None
+    # like git -C / make -C: relative paths name files of the project
+    targets = [root / p for p in args.paths] or None
     data = load_project(root, targets)
     _print_problems(data.problems)
     errors = sum(p.is_error for p in data.problems)

@@ -26,13 +26,16 @@ class CrossChecker:
 
     def run(self, c: dict[str, Any]) -> list[Problem]:
         fin = c.get("financials") or ()
+        # a record that failed validation is None (kept so indexes match the file)
         for i, y in enumerate(fin):
+            if y is None:
+                continue
             self.not_above(("financials", i), y, "main_revenue", "revenue")
             self.not_above(("financials", i), y, "rd_expense", "revenue")
             self.not_above(("financials", i), y, "rd_staff", "employees")
         self.years(("financials",), fin, "financials[].year", exact=3)
         assessed = c.get("assessed_on")
-        if fin and isinstance(assessed, date) and all(y.get("year") for y in fin):
+        if fin and isinstance(assessed, date) and all(y and y.get("year") for y in fin):
             last = fin[-1]["year"]
             if last >= assessed.year:
                 self.add(("financials", len(fin) - 1, "year"), _label("financials[].year"),
@@ -57,7 +60,7 @@ class CrossChecker:
                      f"前者是后者的一部分，不能更大")
 
     def years(self, path: DocPath, recs: tuple, key: str, exact: int | None = None) -> None:
-        years = [r.get("year") for r in recs]
+        years = [r.get("year") if r else None for r in recs]
         if None in years:
             return
         consecutive = all(b == a + 1 for a, b in zip(years, years[1:]))

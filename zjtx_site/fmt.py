@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ def round_half_up(x: Fraction, places: int) -> Decimal:
         if x.denominator != 1 else Decimal(x.numerator).quantize(q)
 
 
+@lru_cache(maxsize=4096)
 def fmt_number(x: Fraction | int | Decimal, places: int = 2) -> str:
     """At most ``places`` decimals, trailing zeros dropped: 57, 57.5, 2.35."""
     d = round_half_up(Fraction(x), places)

@@ -94,10 +94,15 @@ def _walk(folder: Path, entries: list[Entry], problems: list[Problem]) -> None:
                     message="companies/ 下只能放企业文件夹（companies/<企业编号>/<评估轮次>.yaml）"))
     elif folder.resolve().parent.name == COMPANIES_DIR:
         _company(folder, entries, problems)
+    elif (folder / COMPANIES_DIR).is_dir():
+        # a project folder (``zjtx check .``): its data is companies/, not the
+        # YAML files of .venv/, the package or the rule sets
+        _walk(folder / COMPANIES_DIR, entries, problems)
     else:
         for child in _children(folder):
             if child.is_dir():
-                _walk(child, entries, problems)
+                if not child.name.startswith("."):
+                    _walk(child, entries, problems)
             elif child.suffix in (".yaml", ".yml"):
                 _add(child, entries, problems)
 

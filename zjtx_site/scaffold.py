@@ -43,11 +43,26 @@ def _scalar(v: Any) -> str:
     return json.dumps(str(v), ensure_ascii=False)
 
 
+# Plain words YAML reads as something other than text; they are quoted.
+_YAML_WORDS = {"true", "false", "null"}
+
+
 def _flow_list(v: Any) -> str:
     if v is None:
         return ""
-    return "[" + ", ".join(_scalar(x) if not isinstance(x, str) or not x.isidentifier() else x
+    return "[" + ", ".join(x if isinstance(x, str) and x.isidentifier()
+                           and x.lower() not in _YAML_WORDS else _scalar(x)
                            for x in v) + "]"
+
+
+def _flow(v: Any) -> str:
+    """Any value as a one-line YAML flow node (the free-form ``extra`` mapping)."""
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k), ensure_ascii=False)}: {_flow(x)}"
+                               for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(_flow(x) for x in v) + "]"
+    return "null" if v is None else _scalar(v)
 
 
 def _comment(f: Field) -> str:
@@ -97,7 +112,8 @@ def _emit(f: Field, data: dict | None, indent: int, out: list[str], first_prefix
             for rec in v:
                 _emit(c, rec, indent + 4, out, first_prefix=f"{pad}  - ")
         elif c.kind is Kind.FREE:
-            out.append(f"{lead}{c.key}: {{}}{_comment(c)}")
+            # carried over as written: plugins read it, the form does not ask for it
+            out.append(f"{lead}{c.key}: {_flow(v) if isinstance(v, dict) else '{}'}{_comment(c)}")
         elif c.kind in (Kind.ENUM_LIST, Kind.TEXT_LIST):
             shown = _flow_list(v) if v is not None else ("[]" if c.required else "")
             out.append(f"{lead}{c.key}: {shown}".rstrip() + _comment(c))

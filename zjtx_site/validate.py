@@ -19,6 +19,9 @@ from .problems import DocPath, Problem, Severity, dotted
 from .yamlload import BadNumber
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# No figure in a company file comes near 10^15 (万元, 人, 项); beyond it a number is
+# hostile or a typo, and int() of a value such as 1e999999999 would never finish.
+_MAX_MAGNITUDE = Decimal("1e15")
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "是", "否", "true", "false", "True", "False"}
 
 
@@ -62,12 +65,14 @@ class Validator:
         known = {c.key for c in f.children}
         for key in data:
             if key not in known:
-                near = _nearest(str(key), known)
+                # a key may be a number, null or a list ("? [a, b]"); dotted() takes text
+                name = key if isinstance(key, str) else _key_text(key)
+                near = _nearest(name, known)
                 hint = f"，是不是想写 “{near}”？" if near else ""
                 where = f"「{f.label}」" if path else "文件顶层"
                 self.problems.append(Problem(
                     file=self.shown, doc_path=path + (key,), at_key=True,
-                    message=f"未知的键 “{key}”（{dotted(path + (key,))}）{hint}；"
+                    message=f"未知的键 “{name}”（{dotted(path + (name,))}）{hint}；"
                             f"{where}下允许的键：{', '.join(c.key for c in f.children)}"))
         for c in f.children:
             value = data.get(c.key)
@@ -105,14 +110,15 @@ class Validator:
         if (lo is not None and len(v) < lo) or (hi is not None and len(v) > hi):
             self.report(f, path, f"有 {len(v)} 条记录")
         item_field = Field(key=f.key, label=f.label, kind=Kind.GROUP, children=f.children)
-        out = []
+        # An unusable record stays as None so that the cross-field checks name the
+        # right record (and line) for the ones after it.
+        out: list[dict | None] = []
         for i, item in enumerate(v):
             if item is None:
                 self.report(f, path + (i,), "第 %d 条记录是空的" % (i + 1), allowed=False)
+                out.append(None)
                 continue
-            g = self.group(item_field, item, path + (i,))
-            if g is not None:
-                out.append(g)
+            out.append(self.group(item_field, item, path + (i,)))
         return tuple(out)
 
     def listing(self, f: Field, v: Any, path: DocPath) -> tuple | None:
@@ -151,6 +157,9 @@ class Validator:
             if isinstance(v, str) and v.strip() in _YAML11_BOOLS:
                 extra = "（YAML 1.2 中 yes/no/on/off 是文本，不是是/否）"
             self.report(f, path, f"应为 true 或 false，实际是{show(v)}{extra}")
+            return None
+        if k in NUMERIC and _huge(v):
+            self.report(f, path, f"超出范围：{Decimal(v):.3E}，数值过大")
             return None
         if k in (Kind.INT, Kind.YEAR):
             if isinstance(v, bool) or not isinstance(v, (int, Decimal)) or (
@@ -210,6 +219,23 @@ class Validator:
             self.report(f, path, f"为 {v}，超过 {f.warn_max}，请核对", allowed=False,
                         severity=Severity.WARNING)
         return v
+
+
+NUMERIC = (Kind.INT, Kind.YEAR, Kind.MONEY, Kind.PERCENT, Kind.NUMBER)
+
+
+def _huge(v: Any) -> bool:
+    # comparisons are exact and never overflow, unlike abs() or int()
+    return (isinstance(v, (int, Decimal)) and not isinstance(v, (bool, BadNumber))
+            and (v >= _MAX_MAGNITUDE or v <= -_MAX_MAGNITUDE))
+
+
+def _key_text(key: Any) -> str:
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
 
 
 def _nearest(key: str, known: set[str]) -> str | None:

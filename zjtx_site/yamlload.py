@@ -18,12 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
 from .problems import DocPath, Problem
 from .schema import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
 FLOAT_TAG = "tag:yaml.org,2002:float"
+INT_TAG = "tag:yaml.org,2002:int"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
@@ -54,20 +57,46 @@ def _construct_date_text(constructor: Any, node: Any) -> str:
     return DateText(node.value)
 
 
+def _construct_int(constructor: Any, node: Any) -> int:
+    # Python refuses to convert an integer of more than 4300 digits (a ValueError,
+    # which is not a YAMLError); make it a located message instead of a traceback.
+    try:
+        return SafeConstructor.construct_yaml_int(constructor, node)
+    except ValueError:
+        raise ConstructorError(None, None, f"数字过长（{len(node.value)} 位），请核对",
+                               node.start_mark) from None
+
+
 class DateText(str):
     """A scalar YAML resolved as a timestamp; checked by the validator."""
 
 
+# add_constructor is a classmethod: registered on ruamel's own classes it would
+# change every YAML(typ="safe"/"rt") in the process (dates as text, floats as
+# Decimal in unrelated files, depending on import order). Subclasses keep it here.
+class _FastConstructor(SafeConstructor):
+    pass
+
+
+class _RTConstructor(RoundTripConstructor):
+    pass
+
+
+_FastConstructor.add_constructor(FLOAT_TAG, _construct_decimal)
+_FastConstructor.add_constructor(INT_TAG, _construct_int)
+_FastConstructor.add_constructor(TIMESTAMP_TAG, _construct_date_text)
+_RTConstructor.add_constructor(TIMESTAMP_TAG, _construct_date_text)
+
+
 def _fast_loader() -> YAML:
     y = YAML(typ="safe", pure=False)
-    y.constructor.add_constructor(FLOAT_TAG, _construct_decimal)
-    y.constructor.add_constructor(TIMESTAMP_TAG, _construct_date_text)
+    y.Constructor = _FastConstructor
     return y
 
 
 def _rt_loader() -> YAML:
     y = YAML(typ="rt")
-    y.constructor.add_constructor(TIMESTAMP_TAG, _construct_date_text)
+    y.Constructor = _RTConstructor
     return y
 
 
@@ -81,6 +110,8 @@ _HINTS = (
     ("mapping values are not allowed here",
      "此处不允许出现“键: 值”，可能是缩进不对，或文本中含有冒号却没有加引号"),
     ("found character '\\t' that cannot start any token", "不能用 Tab 键缩进，请改用空格"),
+    ("found character that cannot start any token",
+     "此处有不能开始一个值的字符（如 Tab、@、`）；缩进请用空格，以这些字符开头的文本请加引号"),
     ("found undefined alias", "使用了未定义的别名（*）"),
     ("could not find expected ':'", "缺少冒号“:”，或引号没有配对"),
     ("did not find expected key", "缩进不一致，或缺少“-”“:”"),
@@ -124,18 +155,56 @@ def parse(text: str, shown: str) -> Any:
     ):
         raise LoadFailure(Problem(file=shown, message="文件是空的：应包含一家企业一轮的数据（键: 值 的映射）"))
     try:
+        _check_nesting(text, shown)
         data = _FAST.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or str(exc)
+        if mark and "cannot start any token" in problem and _char_at(text, mark) == "\t":
+            problem = "found character '\\t' that cannot start any token"
         raise LoadFailure(Problem(file=shown, line=line, column=col,
-                                  message=_chinese(exc.problem or str(exc)))) from None
+                                  message=_chinese(problem))) from None
     except YAMLError as exc:
         raise LoadFailure(Problem(file=shown, message=_chinese(str(exc)))) from None
     except RecursionError:
         raise LoadFailure(Problem(file=shown, message=f"嵌套层级过深（上限 {MAX_DEPTH} 层）")) from None
     _check_shape(data, shown)
     return data
+
+
+def _char_at(text: str, mark: Any) -> str:
+    lines = text.splitlines()
+    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
+
+
+# The C composer recurses once per nesting level and takes the interpreter down
+# (a segmentation fault, not a RecursionError) somewhere near 100,000 levels,
+# which fit in far less than MAX_FILE_BYTES ("[[[[..." or "- - - -...").
+_SAFE_NESTING = 1000
+
+
+def _check_nesting(text: str, shown: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before the composer sees it.
+
+    Each level needs a bracket, or a column of indentation per two levels, so
+    a cheap bound clears every ordinary file; only above it are the (iterative)
+    parser's events counted."""
+    longest = max(map(len, text.splitlines()), default=0)
+    if text.count("[") + text.count("{") + 2 * longest + 2 <= _SAFE_NESTING:
+        return
+    depth = 0
+    for event in _FAST.parse(text):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise LoadFailure(Problem(file=shown, line=mark.line + 1, column=mark.column + 1,
+                                          message=f"嵌套层级过深（上限 {MAX_DEPTH} 层）"))
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
 
 
 def _check_shape(data: Any, shown: str) -> None:

@@ -21,9 +21,10 @@ from ..schema import COMPANY
 from ..spans import Status
 from .escape import Raw
 
+# Marks from the CJK font itself (no emoji font is needed to read the site)
 STATUS_MARK = {
-    Status.MET: "✅ 符合", Status.UNMET: "❌ 不符合", Status.NEEDS_DATA: "❔ 待补充数据",
-    Status.MANUAL_REVIEW: "👁 待人工判断", Status.NOT_APPLICABLE: "— 不适用",
+    Status.MET: "○ 符合", Status.UNMET: "× 不符合", Status.NEEDS_DATA: "△ 待补充数据",
+    Status.MANUAL_REVIEW: "◇ 待人工判断", Status.NOT_APPLICABLE: "— 不适用",
 }
 DIMENSION_APPENDIX_B = {
     "specialization": "专业化指标", "refinement": "精细化指标", "distinctiveness": "特色化指标",
@@ -229,7 +230,7 @@ def report_context(a: Assessment, ctx: MetricContext, h: History, charts: dict[s
                            "status": STATUS_MARK[ln.status]} for ln in t.score.lines],
                 "groups": [{"label": gr.label, "points": fmt_number(gr.points), "max": fmt_number(gr.max_points),
                             "min": "—" if gr.minimum is None else fmt_number(gr.minimum),
-                            "ok": "—" if gr.minimum is None else ("✅" if gr.points >= gr.minimum else "❌")}
+                            "ok": "—" if gr.minimum is None else ("○" if gr.points >= gr.minimum else "×")}
                            for gr in t.score.groups],
             }
         tiers.append({"id": t.tier, "label": t.label, "status": STATUS_MARK[t.status], "ruleset": t.ruleset,

@@ -1,0 +1,52 @@
+"""Shared fixtures: a valid company file, throwaway projects, and running the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from zjtx_site import cli
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "companies" / "gz-jirui-drive" / "2026.yaml"
+
+
+@pytest.fixture
+def valid_text() -> str:
+    """A complete, valid company file (every section filled in)."""
+    return EXAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def make_project(tmp_path):
+    """``make_project({"gz-a/2026.yaml": text, ...})`` -> a project folder.
+
+    Values may be text or bytes; keys are paths under companies/."""
+
+    def make(files: dict[str, str | bytes], name: str = "proj") -> Path:
+        root = tmp_path / name
+        (root / "companies").mkdir(parents=True)
+        for rel, content in files.items():
+            path = root / "companies" / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """``run_cli("-C", proj, "check")`` -> (exit code, stdout, stderr)."""
+
+    def run(*argv: str | Path) -> tuple[int, str, str]:
+        code = cli.main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        return code, out, err
+
+    return run
