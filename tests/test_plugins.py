@@ -50,7 +50,7 @@ def hermetic(monkeypatch):
 
 # helpers -------------------------------------------------------------------
 
-def make_project(root: Path, extra: str = "", plugin_files: dict[str, str] | None = None) -> Path:
+def project_with(root: Path, extra: str = "", plugin_files: dict[str, str] | None = None) -> Path:
     """A project with one company file (gz-lanqi-bio/2026), ``extra`` appended
     as YAML text, and the given ``plugins/*.py`` files."""
     target = root / COMPANY_FILE
@@ -161,7 +161,7 @@ def test_allow_list_names_unknown_plugins(monkeypatch):
 
 @pytest.mark.parametrize("flag, points", [("true", 5), ("false", 0)])
 def test_example_adds_indicator_from_extra(tmp_path, monkeypatch, flag, points):
-    project = make_project(tmp_path, f"extra:\n  guangdong:\n    specialty_product: {flag}\n")
+    project = project_with(tmp_path, f"extra:\n  guangdong:\n    specialty_product: {flag}\n")
     company = company_at(project / COMPANY_FILE)
     builtin = scoring.assess(scoring.make_engine(), company).dimension("distinctiveness")
     got = scoring.assess(example_engine(monkeypatch), company).dimension("distinctiveness")
@@ -180,7 +180,7 @@ def test_example_adds_indicator_from_extra(tmp_path, monkeypatch, flag, points):
 
 
 def test_example_reports_missing_flag_as_needs_data(tmp_path, monkeypatch):
-    project = make_project(tmp_path, "extra:\n  guangdong: {}\n")
+    project = project_with(tmp_path, "extra:\n  guangdong: {}\n")
     got = scoring.assess(example_engine(monkeypatch), company_at(project / COMPANY_FILE))
     extra = got.dimension("distinctiveness").indicators[-1]
     assert (extra.status, extra.points, extra.value) == (Status.NEEDS_DATA, 0, "未报告")
@@ -196,7 +196,7 @@ def test_example_leaves_other_companies_unchanged(monkeypatch):
 @pytest.mark.parametrize("extra", ["extra:\n  guangdong:\n    specialty_product: 是\n",
                                    "extra:\n  guangdong: yes\n"])
 def test_example_rejects_bad_extra_naming_plugin_and_file(tmp_path, monkeypatch, extra):
-    project = make_project(tmp_path, extra)
+    project = project_with(tmp_path, extra)
     company = company_at(project / COMPANY_FILE)
     with pytest.raises(scoring.EvaluationError) as e:
         scoring.assess(example_engine(monkeypatch), company)
@@ -205,7 +205,7 @@ def test_example_rejects_bad_extra_naming_plugin_and_file(tmp_path, monkeypatch,
 
 
 def test_example_in_score_json(tmp_path, monkeypatch, capsys):
-    make_project(tmp_path, "extra:\n  guangdong:\n    specialty_product: true\n")
+    project_with(tmp_path, "extra:\n  guangdong:\n    specialty_product: true\n")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(plugins.ALLOW_ENV, EXAMPLE)
     assert main(["score", "--json", COMPANY_FILE]) == 0
@@ -253,7 +253,7 @@ LOCAL_METRIC = """
 
 
 def test_local_plugin_loaded_by_path(tmp_path, monkeypatch, capsys):
-    project = make_project(tmp_path, plugin_files={"answer.py": LOCAL_METRIC})
+    project = project_with(tmp_path, plugin_files={"answer.py": LOCAL_METRIC})
     engine = scoring.make_engine(project)
     reg = engine.registry
     assert reg.metrics["local_answer"].plugin == "local:answer"
@@ -275,18 +275,22 @@ def test_local_plugins_never_shadow_other_modules(tmp_path, monkeypatch):
     (site / "__init__.py").write_text("WHO = 'installed'\n")
     monkeypatch.syspath_prepend(str(site.parent))
     monkeypatch.delitem(sys.modules, "plugins", raising=False)
-    project = make_project(tmp_path / "proj", plugin_files={"json.py": LOCAL_METRIC, "plugins.py": LOCAL_METRIC
-                                                             .replace("local_answer", "local_two")})
+    second = LOCAL_METRIC.replace("local_answer", "local_two")
+    project = project_with(tmp_path / "proj", plugin_files={"json.py": LOCAL_METRIC, "plugins.py": second})
     real_json = sys.modules["json"]
     reg = scoring.make_engine(project).registry
-    assert {reg.metrics["local_answer"].plugin, reg.metrics["local_two"].plugin} == {"local:json", "local:plugins"}
+    assert reg.metrics["local_answer"].plugin == "local:json"
+    assert reg.metrics["local_two"].plugin == "local:plugins"
     assert sys.modules["json"] is real_json
     assert "plugins" not in sys.modules
-    assert importlib.import_module("plugins").WHO == "installed"
+    try:
+        assert importlib.import_module("plugins").WHO == "installed"
+    finally:
+        sys.modules.pop("plugins", None)
 
 
 def test_project_without_plugins_folder(tmp_path):
-    reg = scoring.make_engine(make_project(tmp_path)).registry
+    reg = scoring.make_engine(project_with(tmp_path)).registry
     assert all(p.origin == "内置" for p in reg.plugins)
 
 
@@ -307,19 +311,18 @@ def test_misspelled_hook_refused(monkeypatch):
     with pytest.raises(plugins.PluginError) as e:
         scoring.make_engine(extra=[("typo-plugin", Misspelled())])
     msg = str(e.value)
-    assert "typo-plugin" in msg and "zjtx_register_dimension" in msg
-    assert "zjtx_register_dimensions" in msg    # the list of hooks it may have meant
+    assert "插件 typo-plugin 的 zjtx_register_dimension（" in msg
+    assert "可用钩子：" in msg and "zjtx_register_dimensions," in msg    # what it may have meant
 
 
 def test_hook_without_marker_refused():
     with pytest.raises(plugins.PluginError) as e:
         scoring.make_engine(extra=[("forgot-marker", Unmarked())])
-    assert "forgot-marker" in str(e.value) and "zjtx_register_dimensions" in str(e.value)
-    assert "@hookimpl" in str(e.value)
+    assert "插件 forgot-marker 的 zjtx_register_dimensions 没有用 @hookimpl 标记" in str(e.value)
 
 
 def test_misspelled_hook_in_local_plugin_named_by_file(tmp_path):
-    project = make_project(tmp_path, plugin_files={"typo.py": """
+    project = project_with(tmp_path, plugin_files={"typo.py": """
         from zjtx_site.hookspecs import hookimpl
 
         @hookimpl
@@ -328,7 +331,7 @@ def test_misspelled_hook_in_local_plugin_named_by_file(tmp_path):
     """})
     with pytest.raises(plugins.PluginError) as e:
         scoring.make_engine(project)
-    assert "local:typo" in str(e.value) and "zjtx_register_metric" in str(e.value)
+    assert "插件 local:typo 的 zjtx_register_metric（" in str(e.value)
 
 
 def test_duplicate_registration_without_replace_refused():
@@ -397,7 +400,7 @@ def test_register_hook_that_raises_is_named():
 
 
 def test_local_plugin_that_fails_to_import_is_named(tmp_path):
-    project = make_project(tmp_path, plugin_files={"broken.py": "import no_such_module_zjtx\n"})
+    project = project_with(tmp_path, plugin_files={"broken.py": "import no_such_module_zjtx\n"})
     with pytest.raises(plugins.PluginError) as e:
         scoring.make_engine(project)
     assert str(project / "plugins" / "broken.py") in str(e.value)
@@ -455,7 +458,7 @@ FAULTS = {
     "raises": (_raises, "ZeroDivisionError"),
     "wrong-type": (lambda c, m: {"score": 50}, "应返回 维度 chain 的 DimensionResult，实际返回 dict"),
     "wrong-key": (lambda c, m: dimension("product"), "DimensionResult"),
-    "out-of-range": (_out_of_range, "结果无效"),
+    "out-of-range": (_out_of_range, "结果无效：dimension chain: score 150 outside 0..100"),
 }
 
 
@@ -501,7 +504,7 @@ BAD_LOCAL = """
 
 
 def test_score_cli_without_keep_going_prints_nothing(tmp_path, monkeypatch, capsys):
-    make_project(tmp_path, plugin_files={"bad_chain.py": BAD_LOCAL})
+    project_with(tmp_path, plugin_files={"bad_chain.py": BAD_LOCAL})
     monkeypatch.chdir(tmp_path)
     assert main(["score", "--json", COMPANY_FILE]) != 0
     out, err = capsys.readouterr()
@@ -510,7 +513,7 @@ def test_score_cli_without_keep_going_prints_nothing(tmp_path, monkeypatch, caps
 
 
 def test_score_cli_keep_going_marks_json_incomplete(tmp_path, monkeypatch, capsys):
-    make_project(tmp_path, plugin_files={"bad_chain.py": BAD_LOCAL})
+    project_with(tmp_path, plugin_files={"bad_chain.py": BAD_LOCAL})
     monkeypatch.chdir(tmp_path)
     assert main(["score", "--json", "--keep-going", COMPANY_FILE]) != 0
     out = json.loads(capsys.readouterr().out)
@@ -562,14 +565,15 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
 
 
 def test_broken_plugins_do_not_break_help_or_check(tmp_path):
-    project = make_project(tmp_path / "proj", plugin_files={"broken.py": "raise RuntimeError('坏插件')\n"})
+    project = project_with(tmp_path / "proj", plugin_files={"broken.py": "raise RuntimeError('坏插件')\n"})
     site = tmp_path / "site"
     info = site / "zjtx_fake_bad-1.0.dist-info"
     info.mkdir(parents=True)
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: zjtx-fake-bad\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text("[zjtx_site]\nbad-ep = zjtx_fake_bad\n")
     (site / "zjtx_fake_bad.py").write_text("raise RuntimeError('坏的已安装插件')\n")
-    env = {"PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]),
+    here = str(Path(plugins.__file__).resolve().parents[1])     # the zjtx_site under test
+    env = {"PYTHONPATH": os.pathsep.join([str(site), here, os.environ.get("PYTHONPATH", "")]),
            plugins.ALLOW_ENV: "bad-ep"}
 
     helped = _run(["--help"], project, env)
