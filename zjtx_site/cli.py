@@ -21,9 +21,11 @@ def _project(args: argparse.Namespace) -> Path:
     return root
 
 
-def _print_problems(problems, stream=sys.stderr) -> None:
+def _print_problems(problems, stream=None) -> None:
+    # sys.stderr looked up at call time, not bound once at import, so that a
+    # redirected stderr (contextlib.redirect_stderr, pytest's capsys) gets the lines
     for p in problems:
-        print(p.format(), file=stream)
+        print(p.format(), file=stream or sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -243,9 +243,21 @@ def _local(c):
 
 # intellectual property, institutions, awards --------------------------------
 
+_IP_PARTS = ("class1_self_developed", "class1_high_value", "class1_applied")
+
+
 def _ip(c: Any, key: str) -> Span:
-    v = getattr(c.innovation.ip, key)
-    return Span.between(0, None) if v is None else Span.of(v)
+    ip = c.innovation.ip
+    v = getattr(ip, key)
+    if v is not None:
+        return Span.of(v)
+    # the 其中 counts are parts of class1 (crosschecks reject part > total), so an
+    # unreported part is at most class1 and an unreported class1 at least its parts
+    if key in _IP_PARTS:
+        return Span.between(0, ip.class1)
+    if key == "class1":
+        return Span.between(max((getattr(ip, k) or 0) for k in _IP_PARTS), None)
+    return Span.between(0, None)
 
 
 for _key, _label in (("class1", "Ⅰ类知识产权"), ("class1_self_developed", "自主研发Ⅰ类知识产权"),

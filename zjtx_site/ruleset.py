@@ -184,7 +184,7 @@ def _condition(c: dict, tc: TierContext) -> Criterion:
         value = f"{met}/{len(kids)} 项符合"
         threshold = "全部符合" if "all" in c else "任一符合"
         return Criterion(id=c["id"], label=c["label"], status=status, value=value,
-                         threshold=threshold, children=kids)
+                         threshold=threshold, children=kids, gap=_group_gap(c, tc, status, value, threshold))
     if "manual" in c:
         return Criterion(id=c["id"], label=c["label"], status=Status.MANUAL_REVIEW,
                          value="需人工判断", threshold=c["label"], note=c["manual"],
@@ -196,6 +196,14 @@ def _condition(c: dict, tc: TierContext) -> Criterion:
     if "branch" in c:
         return _branch(c, tc)
     raise SpecError(f"condition {c.get('id')}: no form")
+
+
+def _group_gap(c: dict, tc: TierContext, status: Status, value: str, threshold: str) -> Gap | None:
+    # score-output.md: every unmet criterion carries a gap, groups included; the
+    # plan takes the leaves' gaps (builtin/plan.py walks into the children)
+    if status in (Status.MET, Status.NOT_APPLICABLE):
+        return None
+    return _gap(c, tc, status, value, threshold)
 
 
 def _threshold_text(m: Any, c: dict) -> str:
@@ -240,7 +248,7 @@ def _closeness(span: Any, t: Fraction, op: str) -> Fraction:
     if not span.known or t == 0:
         return Fraction(0)
     v = span.value
-    if op == ">=":
+    if op in (">=", "true"):     # a yes/no criterion that is unmet is "no": nothing closed yet
         return max(Fraction(0), min(Fraction(1), v / t))
     return max(Fraction(0), min(Fraction(1), t / v)) if v else Fraction(1)
 
@@ -327,5 +335,6 @@ def _branch(c: dict, tc: TierContext) -> Criterion:
         status = candidates[0]
     else:
         status = Status.NEEDS_DATA
-    return Criterion(id=c["id"], label=c["label"], status=status,
-                     value=f"{m.label}：{fmt_span(m, span)}", threshold="按分档适用", children=tuple(kids))
+    value = f"{m.label}：{fmt_span(m, span)}"
+    return Criterion(id=c["id"], label=c["label"], status=status, value=value, threshold="按分档适用",
+                     children=tuple(kids), gap=_group_gap(c, tc, status, value, "按分档适用"))

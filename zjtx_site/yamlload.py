@@ -107,7 +107,8 @@ _HINTS = (
     ("found duplicate key", "同一个键出现了两次（重复的键），请删除或合并其中一个"),
     ("could not determine a constructor for the tag",
      "不支持的 YAML 标签（如 !!python/object），公司数据只能包含普通的值"),
-    ("mapping values are not allowed here",
+    # libyaml says "... in this context", the pure-Python parser "... here"
+    ("mapping values are not allowed",
      "此处不允许出现“键: 值”，可能是缩进不对，或文本中含有冒号却没有加引号"),
     ("found character '\\t' that cannot start any token", "不能用 Tab 键缩进，请改用空格"),
     ("found character that cannot start any token",
@@ -115,6 +116,7 @@ _HINTS = (
     ("found undefined alias", "使用了未定义的别名（*）"),
     ("could not find expected ':'", "缺少冒号“:”，或引号没有配对"),
     ("did not find expected key", "缩进不一致，或缺少“-”“:”"),
+    ("did not find expected ','", "方括号或花括号没有配对，或各项之间缺少逗号"),
     ("did not find expected node content", "缺少值，或括号没有配对"),
     ("found unexpected end of stream", "文件意外结束，可能是引号或括号没有配对"),
     ("expected <document start>", "文件结构不是一个映射（键: 值），请检查缩进"),

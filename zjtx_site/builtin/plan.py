@@ -42,8 +42,9 @@ def target_tiers(grade: Grade, tiers: tuple[TierResult, ...], next_tier: str | N
         return []
     targets = [next_tier]
     met = {t.tier for t in tiers if t.status is Status.MET}
-    # L4–L5 go straight to the national 小巨人 track (§7.1 note)
-    if "little_giant" in grade.path_tiers and "little_giant" not in met and next_tier != "little_giant" \
+    # L4–L5 go straight to the national 小巨人 track (§7.1 note): their path starts at
+    # 小巨人. L2–L3 paths only end there and advance step by step: the next tier alone.
+    if grade.path_tiers[:1] == ("little_giant",) and "little_giant" not in met and next_tier != "little_giant" \
             and TIERS.index(next_tier) < TIERS.index("little_giant"):
         targets.insert(0, "little_giant")
     return targets
