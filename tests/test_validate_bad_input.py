@@ -91,7 +91,14 @@ def test_syntax_error_tab_indentation(valid_text):
     text = replace_once(valid_text, "  address: 广州市", "\taddress: 广州市")
     p = only_problem(text)
     assert (p.line, p.column) == (line_of(text, "\taddress"), 1)
-    assert "Tab" in p.message
+    assert "不能用 Tab 键缩进，请改用空格" in p.message
+
+
+def test_syntax_error_reserved_character(valid_text):
+    text = replace_once(valid_text, "  address: 广州市", "  address: @广州市")
+    p = only_problem(text)
+    assert (p.line, p.column) == (line_of(text, "@广州市"), col_of(text, "@广州市"))
+    assert "加引号" in p.message and "不能用 Tab 键缩进" not in p.message
 
 
 def test_syntax_error_unclosed_quote(valid_text):
@@ -540,11 +547,26 @@ def test_utf8_with_bom_is_accepted(make_project, valid_text, run_cli):
 def test_loader_settings_do_not_leak_into_other_yaml_users():
     # zjtx_site.yamlload reads floats as Decimal and dates as text; rule sets and
     # other data files read with a plain YAML() must still get floats and dates.
-    assert yamlload.parse("a: 1.5\nd: 2026-01-01\n", "x") == {"a": Decimal("1.5"), "d": "2026-01-01"}
-    for y in (YAML(typ="safe"), YAML(typ="safe", pure=True), YAML(typ="rt")):
-        data = y.load("a: 1.5\nd: 2026-01-01\n")
-        assert data["d"] == date(2026, 1, 1)
-        assert isinstance(data["a"], float)
+    # Run in a fresh interpreter: other test helpers may register their own constructors.
+    code = (
+        "import datetime, zjtx_site.yamlload as yl\n"
+        "from ruamel.yaml import YAML\n"
+        "assert yl.parse('a: 1.5\\nd: 2026-01-01\\n', 'x') == {'a': yl.Decimal('1.5'), 'd': '2026-01-01'}\n"
+        "for y in (YAML(typ='safe'), YAML(typ='safe', pure=True), YAML(typ='rt')):\n"
+        "    data = y.load('a: 1.5\\nd: 2026-01-01\\n')\n"
+        "    assert data['d'] == datetime.date(2026, 1, 1), (y.typ, data)\n"
+        "    assert isinstance(data['a'], float), (y.typ, data)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 0, r.stderr
+
+
+def test_loader_constructors_are_registered_on_its_own_classes():
+    from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
+
+    ours = {yamlload._construct_decimal, yamlload._construct_date_text, yamlload._construct_int}
+    for cls in (SafeConstructor, RoundTripConstructor):
+        assert not ours & set(cls.yaml_constructors.values()), cls
 
 
 def test_numbers_are_exact(valid_text):

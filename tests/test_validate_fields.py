@@ -797,14 +797,15 @@ def test_listing_details_for_another_status_only_warn(valid_text):
     the_problem(problems, "拟上市地", "basic.listing.venue", contains="只在上市情况为 planned")
 
 
-def test_cross_check_after_a_broken_record_names_the_right_record(valid_text):
+@pytest.mark.parametrize("broken,why", [("oops", "应为映射"), (None, "第 1 条记录是空的")])
+def test_cross_check_after_a_broken_record_names_the_right_record(valid_text, broken, why):
     # the first record is unusable; the rule on the third must still point at the third
     doc = load(valid_text)
-    doc["financials"][0] = "oops"
+    doc["financials"][0] = broken
     doc["financials"][2]["main_revenue"] = doc["financials"][2]["revenue"] + 1
     text = dump(doc)
     problems = problems_of(text)
-    the_problem(problems, "经济效益和经营情况", "financials[0]", contains="应为映射")
+    the_problem(problems, "经济效益和经营情况", "financials[0]", contains=why)
     p = the_problem(problems, "其中：主营业务收入", "financials[2].main_revenue", contains="大于")
     assert_at_value(text, p, ("financials", 2, "main_revenue"),
                     str(doc["financials"][2]["revenue"] + 1))

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from .problems import Problem
 
-COMPANY_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
-ROUND_RE = re.compile(r"^[0-9]{4}(-[a-z0-9]+)?$")
+# \Z, not $: "$" also matches before a final newline, and a folder name may end in one
+COMPANY_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}\Z")
+ROUND_RE = re.compile(r"^[0-9]{4}(-[a-z0-9]+)?\Z")
 COMPANIES_DIR = "companies"
 # Git cannot hold an empty folder; a fresh project keeps its companies/ with this.
 ALLOWED_PLACEHOLDERS = {".gitkeep"}

@@ -50,6 +50,8 @@ _YAML_WORDS = {"true", "false", "null"}
 def _flow_list(v: Any) -> str:
     if v is None:
         return ""
+    if not isinstance(v, list):  # an earlier round's mistake stays visible to check
+        return _scalar(v)
     return "[" + ", ".join(x if isinstance(x, str) and x.isidentifier()
                            and x.lower() not in _YAML_WORDS else _scalar(x)
                            for x in v) + "]"
@@ -93,7 +95,8 @@ def _choices_block(f: Field, pad: str) -> list[str]:
 
 
 def _emit(f: Field, data: dict | None, indent: int, out: list[str], first_prefix: str = "") -> None:
-    data = data or {}
+    # an earlier round is parsed, not validated: a group may be anything
+    data = data if isinstance(data, dict) else {}
     pad = " " * indent
     for i, c in enumerate(f.children):
         lead = first_prefix if (i == 0 and first_prefix) else pad
@@ -107,6 +110,10 @@ def _emit(f: Field, data: dict | None, indent: int, out: list[str], first_prefix
         elif c.kind is Kind.RECORDS:
             if not v:
                 out.append(f"{lead}{c.key}: []{_comment(c)}")
+                # the fields of a record, commented out, so every field of the form is shown
+                sample: list[str] = []
+                _emit(c, {}, indent + 4, sample, first_prefix=f"{pad}  - ")
+                out.extend(f"{pad}  # {ln[len(pad) + 2:]}" for ln in sample)
                 continue
             out.append(f"{lead}{c.key}:{_comment(c)}")
             for rec in v:
