@@ -1,7 +1,7 @@
 """Reading company YAML safely, fast, and exactly.
 
-Two parsers, for two jobs. Every file is parsed once with ruamel.yaml's
-C-accelerated safe loader, which is as fast as YAML gets here; line numbers
+Two parsers, for two jobs. Every file is parsed once with ruamel.yaml's C
+parser through the lean builder of :mod:`zjtx_site.fastyaml`; line numbers
 are only needed for a file that has a problem, and only then is it parsed a
 second time with the (4-5x slower) round-trip loader to place each problem.
 
@@ -13,20 +13,19 @@ oversized and deeply nested files are refused with a message.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor, SafeConstructor
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
+from . import fastyaml
+from .fastyaml import BadNumber, DateText
 from .problems import DocPath, Problem
 from .schema import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
-FLOAT_TAG = "tag:yaml.org,2002:float"
-INT_TAG = "tag:yaml.org,2002:int"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
@@ -38,60 +37,17 @@ class LoadFailure(Exception):
         self.problem = problem
 
 
-class BadNumber(str):
-    """A float scalar that is not a finite number (``.inf``, ``.nan``).
-
-    Kept as text so the validator reports it against the field's label."""
-
-
-def _construct_decimal(constructor: Any, node: Any) -> Decimal | BadNumber:
-    text = node.value.replace("_", "")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return BadNumber(node.value)
-    return value if value.is_finite() else BadNumber(node.value)
-
-
 def _construct_date_text(constructor: Any, node: Any) -> str:
     return DateText(node.value)
 
 
-def _construct_int(constructor: Any, node: Any) -> int:
-    # Python refuses to convert an integer of more than 4300 digits (a ValueError,
-    # which is not a YAMLError); make it a located message instead of a traceback.
-    try:
-        return SafeConstructor.construct_yaml_int(constructor, node)
-    except ValueError:
-        raise ConstructorError(None, None, f"数字过长（{len(node.value)} 位），请核对",
-                               node.start_mark) from None
-
-
-class DateText(str):
-    """A scalar YAML resolved as a timestamp; checked by the validator."""
-
-
-# add_constructor is a classmethod: registered on ruamel's own classes it would
-# change every YAML(typ="safe"/"rt") in the process (dates as text, floats as
-# Decimal in unrelated files, depending on import order). Subclasses keep it here.
-class _FastConstructor(SafeConstructor):
-    pass
-
-
+# add_constructor is a classmethod: registered on ruamel's own class it would
+# change every YAML(typ="rt") in the process. A subclass keeps it here.
 class _RTConstructor(RoundTripConstructor):
     pass
 
 
-_FastConstructor.add_constructor(FLOAT_TAG, _construct_decimal)
-_FastConstructor.add_constructor(INT_TAG, _construct_int)
-_FastConstructor.add_constructor(TIMESTAMP_TAG, _construct_date_text)
 _RTConstructor.add_constructor(TIMESTAMP_TAG, _construct_date_text)
-
-
-def _fast_loader() -> YAML:
-    y = YAML(typ="safe", pure=False)
-    y.Constructor = _FastConstructor
-    return y
 
 
 def _rt_loader() -> YAML:
@@ -100,7 +56,8 @@ def _rt_loader() -> YAML:
     return y
 
 
-_FAST = _fast_loader()
+# Only used to count nesting events in suspicious files (see _check_nesting).
+_EVENTS = YAML(typ="safe", pure=False)
 
 # ruamel's messages are English; staff read Chinese. Known causes first.
 _HINTS = (
@@ -158,7 +115,11 @@ def parse(text: str, shown: str) -> Any:
         raise LoadFailure(Problem(file=shown, message="文件是空的：应包含一家企业一轮的数据（键: 值 的映射）"))
     try:
         _check_nesting(text, shown)
-        data = _FAST.load(text)
+        data = fastyaml.load(text, max_nodes=MAX_NODES, max_depth=MAX_DEPTH)
+    except fastyaml.Refused as exc:
+        mark = exc.mark
+        raise LoadFailure(Problem(file=shown, line=mark.line + 1, column=mark.column + 1,
+                                  message=exc.message)) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -198,7 +159,7 @@ def _check_nesting(text: str, shown: str) -> None:
     if text.count("[") + text.count("{") + 2 * longest + 2 <= _SAFE_NESTING:
         return
     depth = 0
-    for event in _FAST.parse(text):
+    for event in _EVENTS.parse(text):
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -210,32 +171,12 @@ def _check_nesting(text: str, shown: str) -> None:
 
 
 def _check_shape(data: Any, shown: str) -> None:
-    """Refuse aliases (shared nodes), huge node counts and deep nesting.
-
-    The safe loader shares aliased nodes instead of copying them, so an alias
-    bomb costs no memory at load; walking it would. Seeing one container
-    twice means an alias, which company data never needs."""
+    """The top level must be a mapping (aliases, size and depth are refused
+    while building, in fastyaml)."""
     if not isinstance(data, dict):
         kind = "列表" if isinstance(data, list) else "单个值"
         raise LoadFailure(Problem(file=shown,
                                   message=f"文件顶层应为映射（键: 值），实际是{kind}"))
-    seen: set[int] = set()
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    count = 0
-    while stack:
-        node, depth = stack.pop()
-        count += 1
-        if count > MAX_NODES:
-            raise LoadFailure(Problem(file=shown, message=f"数据项过多（上限 {MAX_NODES} 个）"))
-        if isinstance(node, (dict, list)):
-            if id(node) in seen:
-                raise LoadFailure(Problem(
-                    file=shown, message="不允许使用 YAML 锚点和别名（& 和 *）：请把内容直接写出来"))
-            seen.add(id(node))
-            if depth > MAX_DEPTH:
-                raise LoadFailure(Problem(file=shown, message=f"嵌套层级过深（上限 {MAX_DEPTH} 层）"))
-            children = node.values() if isinstance(node, dict) else node
-            stack.extend((c, depth + 1) for c in children)
 
 
 def locate(text: str, problems: list[Problem]) -> list[Problem]:
