@@ -220,6 +220,7 @@ def render_content(project: Path, engine: Engine, assessments: list[Assessment],
                                for r in by_company[a.company.company_id]]} for a in latest],
         rounds=len(assessments), data_revision=revision, version=__version__, rulesets=rulesets
     ).encode("utf-8"))
+    copy_site_assets(w)
     from .builtin.dimensions import dimension_data
     from .builtin.grading import grading_data
     from .builtin.plan import plan_catalog
@@ -228,6 +229,16 @@ def render_content(project: Path, engine: Engine, assessments: list[Assessment],
     w.put("methodology.md", _hash(base, "methodology"), lambda: env.get_template("methodology.md.j2").render(
         **methodology_context(engine.rulesets, dimension_data(), grading_data(), interpretations(),
                               plan_catalog())).encode("utf-8"))
+
+
+def copy_site_assets(w: Writer) -> None:
+    """Static files the site needs offline (scripts, styles, the search shim),
+    shipped in the package under site_assets/ and copied to content/assets/."""
+    root = Path(__file__).parent / "site_assets"
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.name != "README.md"):
+        data = path.read_bytes()
+        w.put(f"assets/{path.relative_to(root).as_posix()}", hashlib.sha256(data).hexdigest(),
+              lambda data=data: data)
 
 
 def code_digest() -> str:
