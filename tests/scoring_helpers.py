@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.representer import SafeRepresenter
 
 from zjtx_site.loader import validate_text
 from zjtx_site.model import build_company
@@ -58,10 +60,24 @@ def _represent_decimal(r: Any, v: Decimal) -> Any:
     return r.represent_scalar("tag:yaml.org,2002:float", format(v, "f"))
 
 
+# add_constructor/add_representer are classmethods: subclasses keep them from
+# leaking into every other YAML(typ="safe") of the test process
+class _DecimalConstructor(SafeConstructor):
+    pass
+
+
+class _DecimalRepresenter(SafeRepresenter):
+    pass
+
+
+_DecimalConstructor.add_constructor("tag:yaml.org,2002:float", lambda c, n: Decimal(n.value))
+_DecimalRepresenter.add_representer(Decimal, _represent_decimal)
+
+
 def _yaml() -> YAML:
     y = YAML(typ="safe", pure=True)
-    y.constructor.add_constructor("tag:yaml.org,2002:float", lambda c, n: Decimal(n.value))
-    y.representer.add_representer(Decimal, _represent_decimal)
+    y.Constructor = _DecimalConstructor
+    y.Representer = _DecimalRepresenter
     y.default_flow_style = False
     return y
 

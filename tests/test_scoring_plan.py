@@ -9,11 +9,10 @@ import pytest
 
 from zjtx_site.builtin.plan import NOT_PLANNED, plan_catalog
 from zjtx_site.score_json import to_json
-from zjtx_site.ruleset import TIERS
-
-from scoring_helpers import (COMPANIES, DATA, DROP, MR, ND, UNMET, engine, find, leaf_conditions, make_company,
-                             plain_yaml, run, load_ruleset_yaml)
 from zjtx_site.scoring import assess
+
+from scoring_helpers import (COMPANIES, DATA, DROP, MR, ND, UNMET, base_dict, company_from_dict, engine, find,
+                             leaf_conditions, load_ruleset_yaml, plain_yaml, run)
 
 D26 = {"assessed_on": date(2026, 5, 20), "compliance.platform_score": 81}
 
@@ -121,9 +120,7 @@ def test_nearer_gap_comes_first_within_a_tier():
 # ---------------------------------------------------------------- order along the L-level path
 
 def _example(name: str):
-    from scoring_helpers import company_from_dict, _yaml
-    data = _yaml().load((COMPANIES / f"{name}.yaml").read_text(encoding="utf-8"))
-    return assess(engine(), company_from_dict(data))
+    return assess(engine(), company_from_dict(base_dict(f"{name}.yaml")))
 
 
 def _plan_tiers(a) -> list[list[str]]:
