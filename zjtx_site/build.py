@@ -169,7 +169,7 @@ def render_content(project: Path, engine: Engine, assessments: list[Assessment],
         for idx, a in enumerate(rounds):
             c = a.company
             chain = _hash(chain, c.digest)        # a round's page depends on its earlier rounds
-            key = _hash(base, chain, str(len(rounds)), ",".join(r.company.round for r in rounds))
+            key = _hash(base, chain)    # this round and its earlier ones, never later ones
             prefix = f"companies/{cid}/{c.round}"
             dims = a.dimensions
             w.put(f"{prefix}-radar.svg", _hash(base, c.digest, "radar"),
@@ -190,13 +190,16 @@ def render_content(project: Path, engine: Engine, assessments: list[Assessment],
                                                       {d.label: [r.dimension(d.key).score for r in upto]
                                                        for d in upto[-1].dimensions}))
                 chart_md["rounds"] = f"![各轮六维得分]({c.round}-rounds.svg)"
-            hist = History(previous=rounds[idx - 1] if idx else None, rounds=tuple(rounds))
+            hist = History(previous=rounds[idx - 1] if idx else None, rounds=tuple(rounds[: idx + 1]))
             w.put(f"{prefix}.md", key, lambda a=a, hist=hist, chart_md=chart_md: env.get_template(
                 "report.md.j2").render(**report_context(a, MetricContext(a.company, engine.metrics), hist,
                                                        chart_md, c_rev(a))).encode("utf-8"))
         w.put(f"companies/{cid}/index.md", _hash(base, *(r.company.digest for r in rounds), "company"),
               lambda rounds=rounds: env.get_template("company.md.j2").render(
                   name=rounds[-1].company.basic.name,
+                  footer={"version": Raw(__version__),
+                          "rulesets": Raw(", ".join(sorted({t for r in rounds for t in r.rulesets}))),
+                          "data_revision": Raw(_hash(*(r.company.digest for r in rounds))[:12])},
                   rounds=[{"round": r.company.round, "assessed_on": r.company.assessed_on.isoformat(),
                            "level": r.grade.level,
                            "next": TIER_LABELS.get(r.next_tier, "全部符合") if r.next_tier else "全部符合",
@@ -204,31 +207,53 @@ def render_content(project: Path, engine: Engine, assessments: list[Assessment],
               ).encode("utf-8"))
     progress(f"已生成 {len(by_company)} 家企业的报告")
 
-    latest = [by_company[cid][-1] for cid in sorted(by_company)]
-    all_key = _hash(base, revision)
-    levels = portfolio_context(latest, {})["levels"]
-    w.put("assets/levels.svg", all_key + "levels",
-          lambda: charts.bars([x["level"] for x in levels], [x["count"] for x in levels]))
-    w.put("portfolio.md", all_key + "portfolio", lambda: env.get_template("portfolio.md.j2").render(
-        **portfolio_context(latest, {"levels": "![L1–L5 分布](assets/levels.svg)"})).encode("utf-8"))
-    rulesets = ", ".join(sorted(engine.rulesets))
-    w.put("index.md", all_key + "index", lambda: env.get_template("index.md.j2").render(
-        companies=[{"link": Raw(f"[{md(a.company.basic.name)}](companies/{a.company.company_id}/index.md)"),
-                    "round": a.company.round, "level": a.grade.level,
-                    "next": TIER_LABELS.get(a.next_tier, "全部符合") if a.next_tier else "全部符合",
-                    "rounds": [Raw(f"[{r.company.round}](companies/{r.company.company_id}/{r.company.round}.md)")
-                               for r in by_company[a.company.company_id]]} for a in latest],
-        rounds=len(assessments), data_revision=revision, version=__version__, rulesets=rulesets
-    ).encode("utf-8"))
+    # our own identifiers, printed as they are
+    footer = {"version": Raw(__version__), "rulesets": Raw(", ".join(sorted(engine.rulesets))),
+              "data_revision": Raw(revision)}
+    render_overview_pages(env, base, by_company, assessments, footer, w)
     copy_site_assets(w)
     from .builtin.dimensions import dimension_data
     from .builtin.grading import grading_data
     from .builtin.plan import plan_catalog
     from .scoring import interpretations
 
-    w.put("methodology.md", _hash(base, "methodology"), lambda: env.get_template("methodology.md.j2").render(
-        **methodology_context(engine.rulesets, dimension_data(), grading_data(), interpretations(),
-                              plan_catalog())).encode("utf-8"))
+    w.put("methodology.md", _hash(base, footer["rulesets"], "methodology"), lambda: env.get_template(
+        "methodology.md.j2").render(footer=dict(footer, data_revision=Raw("—")), **methodology_context(
+            engine.rulesets, dimension_data(), grading_data(), interpretations(), plan_catalog())
+    ).encode("utf-8"))
+
+
+def render_overview_pages(env: Any, base: str, by_company: dict[str, list[Assessment]],
+                          assessments: list[Assessment], footer: dict[str, str], w: Writer) -> None:
+    """Home, portfolio (latest round of each company) and one portfolio per round."""
+    from .layout import round_sort_key
+
+    latest = [by_company[cid][-1] for cid in sorted(by_company)]
+    all_key = _hash(base, *footer.values())
+    round_ids = sorted({a.company.round for a in assessments}, key=round_sort_key)
+    round_links = [Raw(f"[{r}](rounds/{r}.md)") for r in round_ids]
+
+    def portfolio(page: str, subset: list[Assessment], title: str, prefix: str, chart: str,
+                  links: list[Any]) -> None:
+        levels = portfolio_context(subset, {})["levels"]
+        w.put(f"assets/{chart}", all_key + chart,
+              lambda: charts.bars([x["level"] for x in levels], [x["count"] for x in levels]))
+        w.put(page, all_key + page, lambda: env.get_template("portfolio.md.j2").render(
+            **portfolio_context(subset, {"levels": f"![L1–L5 分布]({prefix}assets/{chart})"}, base=prefix,
+                                title=title, rounds=links, footer=footer)).encode("utf-8"))
+
+    portfolio("portfolio.md", latest, "企业总览", "", "levels.svg", round_links)
+    for r in round_ids:
+        subset = [a for cid in sorted(by_company) for a in by_company[cid] if a.company.round == r]
+        portfolio(f"rounds/{r}.md", subset, f"{r} 轮企业总览", "../", f"levels-{r}.svg", [])
+    w.put("index.md", all_key + "index", lambda: env.get_template("index.md.j2").render(
+        companies=[{"link": Raw(f"[{md(a.company.basic.name)}](companies/{a.company.company_id}/index.md)"),
+                    "round": a.company.round, "level": a.grade.level,
+                    "next": TIER_LABELS.get(a.next_tier, "全部符合") if a.next_tier else "全部符合",
+                    "rounds": [Raw(f"[{r.company.round}](companies/{r.company.company_id}/{r.company.round}.md)")
+                               for r in by_company[a.company.company_id]]} for a in latest],
+        rounds=len(assessments), round_links=round_links, data_revision=footer["data_revision"],
+        version=__version__, rulesets=footer["rulesets"], footer=footer).encode("utf-8"))
 
 
 def copy_site_assets(w: Writer) -> None:

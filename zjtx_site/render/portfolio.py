@@ -30,7 +30,7 @@ def _open_leaves(c: Criterion) -> list[Criterion]:
     return out[:1] if c.threshold == "任一符合" else out
 
 
-def near_misses(latest: list[Assessment], limit: int = 2) -> list[dict[str, Any]]:
+def near_misses(latest: list[Assessment], limit: int = 2, base: str = "") -> list[dict[str, Any]]:
     rows = []
     for a in latest:
         if a.next_tier is None:
@@ -39,7 +39,7 @@ def near_misses(latest: list[Assessment], limit: int = 2) -> list[dict[str, Any]
         leaves = [x for c in t.criteria for x in _open_leaves(c)]
         if 1 <= len(leaves) <= limit:
             c = a.company
-            rows.append({"link": Raw(f"[{_md_text(c.basic.name)}](companies/{c.company_id}/{c.round}.md)"),
+            rows.append({"link": Raw(f"[{_md_text(c.basic.name)}]({base}companies/{c.company_id}/{c.round}.md)"),
                          "level": a.grade.level, "tier": TIER_LABELS[a.next_tier], "count": len(leaves),
                          "gaps": "；".join(f"{x.label}（现状 {x.value}）" for x in leaves)})
     return sorted(rows, key=lambda r: (r["count"], r["level"], str(r["link"])))
@@ -51,7 +51,10 @@ def _md_text(s: str) -> str:
     return md(s)
 
 
-def portfolio_context(latest: list[Assessment], charts: dict[str, str]) -> dict[str, Any]:
+def portfolio_context(latest: list[Assessment], charts: dict[str, str], *, base: str = "",
+                      title: str = "", rounds: list[Any] | None = None,
+                      footer: dict[str, str] | None = None) -> dict[str, Any]:
+    """``base`` prefixes links for pages below the site root (rounds/<r>.md)."""
     levels = Counter(a.grade.level for a in latest)
     fields = Counter()
     mic = lookup(COMPANY, "product.mic_fields")
@@ -68,7 +71,7 @@ def portfolio_context(latest: list[Assessment], charts: dict[str, str]) -> dict[
     for a in sorted(latest, key=lambda x: (x.grade.level, x.company.company_id), reverse=False):
         c = a.company
         table.append({
-            "link": Raw(f"[{_md_text(c.basic.name)}](companies/{c.company_id}/{c.round}.md)"),
+            "link": Raw(f"[{_md_text(c.basic.name)}]({base}companies/{c.company_id}/{c.round}.md)"),
             "round": c.round, "level": a.grade.level,
             "field": "、".join(mic.choice_label(f) for f in c.product.mic_fields) or "—",
             "tiers": [STATUS_MARK[a.tier(t).status] for t in TIERS],
@@ -78,7 +81,8 @@ def portfolio_context(latest: list[Assessment], charts: dict[str, str]) -> dict[
     by_level = {lv: [r for r in table if r["level"] == lv] for lv in LEVELS}
     return {"count": len(latest), "levels": [{"level": lv, "count": levels.get(lv, 0)} for lv in LEVELS],
             "fields": sorted(fields.items(), key=lambda kv: (-kv[1], kv[0])), "funnel": funnel,
-            "near": near_misses(latest), "table": table, "by_level": by_level,
+            "near": near_misses(latest, base=base), "table": table, "by_level": by_level,
+            "title": title or "企业总览", "rounds": rounds or [], "footer": footer or {},
             "dimension_labels": [d.label for d in latest[0].dimensions] if latest else [],
             "tier_labels": [TIER_LABELS[t] for t in TIERS],
             "charts": {k: Raw(v) for k, v in charts.items()}}

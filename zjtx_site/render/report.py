@@ -52,7 +52,7 @@ def _bool(v: bool | None) -> str:
 @dataclass(frozen=True)
 class History:
     previous: Assessment | None
-    rounds: tuple[Assessment, ...]     # every round of the company, oldest first
+    rounds: tuple[Assessment, ...]     # the company's rounds up to this one, oldest first
 
 
 def financial_rows(c: Any, ctx: MetricContext) -> list[list[str]]:
@@ -253,7 +253,12 @@ def report_context(a: Assessment, ctx: MetricContext, h: History, charts: dict[s
     other_gaps = [{"tier": TIER_LABELS[x.tier], "label": x.label, "value": x.value, "threshold": x.threshold,
                    "status": STATUS_MARK[x.status]}
                   for x in a.gaps if not any(x in p.gaps for p in a.plan)]
-    earlier = [r.company.round for r in h.rounds if r.company.round != c.round]
+    # only rounds before this one: a published round's page never changes when new data lands
+    earlier = []
+    for r in h.rounds:
+        if r.company.round == c.round:
+            break
+        earlier.append(r.company.round)
     return {
         "c": c,
         "name": c.basic.name,
