@@ -141,8 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_build)
 
     from .cli_scoring import add_scoring_commands
+    from .cli_site import add_site_commands
 
     add_scoring_commands(sub)
+    add_site_commands(sub)
     return p
 
 
