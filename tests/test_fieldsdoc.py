@@ -1,0 +1,19 @@
+"""docs/fields.md is generated from the field table and must not drift."""
+
+from pathlib import Path
+
+from zjtx_site.fields import walk
+from zjtx_site.fieldsdoc import render
+from zjtx_site.schema import COMPANY
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "fields.md"
+
+
+def test_committed_field_reference_matches_the_table():
+    assert DOC.read_text("utf-8") == render(), "run: python -m zjtx_site.fieldsdoc > docs/fields.md"
+
+
+def test_every_field_is_in_the_reference():
+    text = render()
+    for path, f in walk(COMPANY):
+        assert f"`{path}` | {f.label} |" in text
