@@ -16,6 +16,7 @@ test: setup
 
 bench: setup
 	$(VENV)/bin/python benchmarks/run.py
+	$(VENV)/bin/python benchmarks/site_bench.py
 
 setup: $(STAMP)
 
