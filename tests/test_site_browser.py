@@ -1,0 +1,278 @@
+"""End to end in headless Chromium: the built site served on 127.0.0.1 and opened
+from disk (file://) shows the home page, a report and the portfolio, finds
+Chinese terms and company names with the search box, and never fetches
+anything from outside the machine (fonts, scripts, images, the search shim).
+
+Needs Debian's chromium and chromium-driver (scripts/install-system-deps, run by
+``make test``). Without them the test fails rather than skips: CI must run it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from zjtx_site.build import build
+from zjtx_site.loader import load_project
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = ("/usr/bin/chromium", "chromium", "chromium-browser")
+CHROMEDRIVER = ("/usr/bin/chromedriver", "chromedriver")
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+WAIT = 30  # seconds for a page or a search (the browser indexes the site in about one)
+
+REPORT = ("gz-jirui-drive", "2026")      # a company with two rounds
+SEARCHED = ("gz-chiche-thermal", "2025")  # found by its name in the search test,
+NAME_PART = "驰澈"                         # and by this part of it alone
+
+
+def _find(candidates: tuple[str, ...]) -> str | None:
+    for c in candidates:
+        path = c if c.startswith("/") else shutil.which(c)
+        if path and Path(path).is_file():
+            return path
+    return None
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """The example companies built with the repository's mkdocs.yml, in a copy."""
+    root = tmp_path_factory.mktemp("browser-site")
+    shutil.copytree(REPO / "companies", root / "companies")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    assert build(root).site_built
+    return root
+
+
+@pytest.fixture(scope="module")
+def names(project) -> dict[tuple[str, str], str]:
+    return {(c.company_id, c.round): c.basic.name for c in load_project(project).companies}
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(project):
+    """http://127.0.0.1:<free port>/ serving site/, in a thread."""
+    handler = functools.partial(_QuietHandler, directory=str(project / "site"))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory):
+    chromium, chromedriver = _find(CHROMIUM), _find(CHROMEDRIVER)
+    if not chromium or not chromedriver:
+        pytest.fail("Chromium and chromedriver are required for the browser test "
+                    f"(found chromium={chromium}, chromedriver={chromedriver}); "
+                    "install them with `bash scripts/install-system-deps` "
+                    "(Debian packages chromium, chromium-driver, fonts-noto-cjk)", pytrace=False)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,1000",
+                # Nothing resolves but this machine: a request to the internet is
+                # still logged (and fails the test), it just cannot leave
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    drv = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
+    drv.set_page_load_timeout(WAIT)
+    try:
+        yield drv
+    finally:
+        drv.quit()
+
+
+# helpers ---------------------------------------------------------------------------
+
+def network_log(drv) -> tuple[list[str], list[tuple[int, str]]]:
+    """URLs requested, and (status, URL) of failed responses, since the last call."""
+    urls, failed = [], []
+    for entry in drv.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        params = message.get("params", {})
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(params["request"]["url"])
+        elif message["method"] == "Network.responseReceived":
+            status = params["response"]["status"]
+            if status >= 400:
+                failed.append((status, params["response"]["url"]))
+        elif message["method"] == "Network.loadingFailed" and not params.get("canceled"):
+            failed.append((0, f"{params.get('errorText')} ({params.get('type')})"))
+    return urls, failed
+
+
+def assert_stays_local(drv, *, served: bool) -> None:
+    """Every request of the pages so far went to this machine and succeeded."""
+    urls, failed = network_log(drv)
+    assert urls, "no network events logged: performance logging is not working"
+    outside = []
+    for url in urls:
+        scheme = urlsplit(url).scheme
+        if scheme in ("data", "blob", "about", "chrome-error"):
+            continue
+        if scheme in ("http", "https") and served and urlsplit(url).hostname in LOCAL_HOSTS:
+            continue
+        if scheme == "file" and not served:
+            continue
+        outside.append(url)
+    assert not outside, f"requests leaving the site ({'served' if served else 'file://'}): {outside}"
+    assert not failed, f"failed requests: {failed}"
+
+
+def js_errors(drv) -> list[str]:
+    """Errors in the console (scripts, failed loads) since the last call."""
+    return [e["message"] for e in drv.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def reset_logs(drv) -> None:
+    network_log(drv)
+    js_errors(drv)
+
+
+def wait(drv, condition, message: str):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(drv, WAIT).until(condition, message)
+
+
+def search(drv, page: str, query: str) -> list[str]:
+    """Open ``page`` and type ``query`` into the header's search box; the pages
+    found (hrefs of the results, every one of them: the list is scrolled until
+    all are drawn). A fresh page each time, so no earlier result is read."""
+    from selenium.webdriver.common.by import By
+
+    drv.get(page)
+    box = drv.find_element(By.CSS_SELECTOR, "input[data-md-component=search-query]")
+    box.click()   # focusing the box opens the search
+    box.send_keys(query)
+
+    def found(d):
+        meta = d.find_element(By.CSS_SELECTOR, ".md-search-result__meta").text
+        if "没有找到" in meta:
+            raise AssertionError(f"search for {query!r}: {meta}")
+        m = re.search(r"(\d+) 个符合条件的结果", meta)
+        return int(m.group(1)) if m else False
+
+    total = wait(drv, found, f"no search results for {query!r} within {WAIT}s")
+
+    def drawn(d):
+        # Results are drawn 10, then 4 more each time the end of the list comes
+        # into view: scroll away from the end and back
+        d.execute_script("const w = document.querySelector('.md-search__scrollwrap');"
+                         "w.scrollTop = 0; w.dispatchEvent(new Event('scroll'));"
+                         "setTimeout(() => { w.scrollTop = w.scrollHeight;"
+                         " w.dispatchEvent(new Event('scroll')) }, 50)")
+        pages = d.execute_script(
+            "return Array.from(document.querySelectorAll('.md-search-result__list > li'),"
+            " li => li.querySelector('a.md-search-result__link').href)")
+        return pages if len(pages) >= total else False
+
+    return wait(drv, drawn, f"search for {query!r}: not all {total} results drawn")
+
+
+def check_pages(drv, base: str, names: dict[tuple[str, str], str]) -> None:
+    from selenium.webdriver.common.by import By
+
+    # Home
+    drv.get(base + "index.html")
+    assert drv.title.endswith("专精特新诊断规划")  # site name
+    assert "专精特新诊断规划" in drv.find_element(By.TAG_NAME, "h1").text
+    assert drv.find_elements(By.CSS_SELECTOR, "input[data-md-component=search-query]"), "no search box"
+
+    # A report: the company's name in its heading, its charts drawn
+    cid, rnd = REPORT
+    drv.get(base + f"companies/{cid}/{rnd}.html")
+    h1 = drv.find_element(By.TAG_NAME, "h1").text
+    assert names[REPORT] in h1 and rnd in h1
+    images = drv.find_elements(By.CSS_SELECTOR, "article img")
+    assert images, "no charts on the report"
+    for img in images:
+        assert drv.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", img), \
+            f"chart not loaded: {img.get_attribute('src')}"
+
+    # Portfolio: a row for every company
+    drv.get(base + "portfolio.html")
+    rows = drv.find_elements(By.CSS_SELECTOR, "article table tbody tr")
+    latest = {cid: name for (cid, _), name in names.items()}
+    text = "\n".join(r.text for r in rows)
+    assert len(rows) >= len(latest)
+    missing = [name for name in latest.values() if name not in text]
+    assert not missing, f"companies missing from the portfolio tables: {missing}"
+
+
+def check_search(drv, base: str, names: dict[tuple[str, str], str]) -> None:
+    """A term of the standard, and a company by its name and by part of it."""
+    hits = [urlsplit(h).path for h in search(drv, base + "index.html", "研发费用")]
+    assert any(h.endswith("/methodology.html") for h in hits), hits
+    assert any("/companies/" in h for h in hits), f"研发费用 finds no report: {hits}"
+    cid, _ = SEARCHED
+    reports = sorted(f"/companies/{c}/{r}.html" for c, r in names if c == cid)
+    assert NAME_PART in names[SEARCHED]
+    for query in (names[SEARCHED], NAME_PART):
+        hits = [urlsplit(h).path for h in search(drv, base + "portfolio.html", query)]
+        assert f"/companies/{cid}/" in hits[0], f"{query}: the company's pages do not come first: {hits[:5]}"
+        missing = [r for r in reports if not any(h.endswith(r) for h in hits)]
+        assert not missing, f"{query}: reports not found: {missing}"
+
+
+# tests -------------------------------------------------------------------------------
+
+def test_served_site_works_and_stays_local(driver, server, names):
+    reset_logs(driver)
+    check_pages(driver, server, names)
+    assert_stays_local(driver, served=True)
+    check_search(driver, server, names)
+    assert_stays_local(driver, served=True)
+    assert not js_errors(driver)
+
+
+def test_site_opened_from_disk_works_and_stays_local(driver, project, names):
+    """From disk the index is read from search/search_index.js and the search
+    runs in the vendored iframe-worker instead of a Web Worker."""
+    base = (project / "site").as_uri() + "/"
+    reset_logs(driver)
+    check_pages(driver, base, names)
+    assert_stays_local(driver, served=False)
+    check_search(driver, base, names)
+    assert_stays_local(driver, served=False)
+    assert driver.execute_script("return window.Worker === window.IFrameWorker")
+    assert not js_errors(driver)
+
+
+def test_served_search_uses_the_json_index(driver, server):
+    """Served, the index is fetched as JSON; the vendored shim is loaded but
+    leaves the browser's Web Worker in place."""
+    reset_logs(driver)
+    search(driver, server + "index.html", "专精特新")
+    urls, _ = network_log(driver)
+    assert any(u.endswith("/search/search_index.json") for u in urls), urls
+    assert any(u.endswith("/assets/iframe-worker/shim.js") for u in urls), urls
+    assert driver.execute_script("return window.Worker !== window.IFrameWorker")
