@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-WATCHED = ("companies", "templates", "plugins", "mkdocs.yml")
+WATCHED = ("companies", "templates", "plugins", "mkdocs.yml", "jieba-dict.txt")
 
 
 def snapshot(root: Path) -> tuple:
