@@ -140,11 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--rules", metavar="ID", help="强制使用规则集（假设分析）")
     s.set_defaults(func=cmd_build)
 
+    from .cli_forms import add_form_commands
     from .cli_scoring import add_scoring_commands
     from .cli_site import add_site_commands
 
     add_scoring_commands(sub)
     add_site_commands(sub)
+    add_form_commands(sub)
     return p
 
 

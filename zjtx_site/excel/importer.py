@@ -1,0 +1,617 @@
+"""``zjtx import``: a filled 「表单」 workbook back to a company YAML file.
+
+Reads the workbook with openpyxl (``data_only=True``: the values Excel saved,
+formulas included), finds every input cell by its defined name (see
+:mod:`.form`), turns what people type into the values of the contract, and
+writes the YAML the scaffold's way (every field with its Chinese label as a
+comment). Before anything is written the YAML text is checked exactly as
+``zjtx check`` checks a file (:func:`zjtx_site.loader.validate_text`), and
+every problem is reported at its sheet and cell (``表单!C14``).
+
+Reading rules (also in docs/forms.md):
+
+* numbers: full-width digits and signs are folded (１２３ → 123); thousands
+  separators are accepted only every three digits (1,200 and 12,000.5, not
+  1,20); a unit typed after the number is dropped when it is the field's
+  own (150人, 1200万元).
+* percentages (fields whose unit is %): 45, "45%" and a cell Excel shows as
+  45% all mean 45 %. A bare number strictly between 0 and 1 (0.45, typed
+  without % in a cell not formatted as a percentage) is ambiguous — 0.45 %
+  or 45 % — and is an error asking for the % sign. 0 and numbers from 1 up
+  are percent points. A percentage-formatted cell in a field that is not a
+  percentage is an error.
+* blank cells are "not reported" (absent in YAML), never zero. A group whose
+  cells are all blank is absent. Lists: "无" is the empty list ``[]``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..fields import Field, Kind
+from ..problems import DocPath, Severity, dotted, has_errors
+from ..schema import COMPANY, MAX_DEPTH, MAX_NODES
+from . import (FORM_FORMAT, FORM_SHEET, KEYS_SHEET, FormError, column_letter, from_float,
+               is_percent_format, normalize_text, parse_decimal, tidy)
+from .form import (BOOL_FALSE, BOOL_TRUE, EMPTY_LIST, HAS, HAS_NO, HAS_YES, HEADER, VALUE,
+                   field_at, parse_dotted, split_list)
+
+NUMERIC = (Kind.INT, Kind.YEAR, Kind.MONEY, Kind.NUMBER, Kind.PERCENT)
+BACKUP_DIR = Path(".zjtx") / "backups"
+
+_TRUE = {BOOL_TRUE, "有", "true"}
+_FALSE = {BOOL_FALSE, "无", "false"}
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\Z")
+_CELL = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)\Z")
+
+
+# Problems at cells --------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class CellProblem:
+    cell: str            # "C14"; "" when no cell can be named
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def format(self) -> str:
+        where = f"{FORM_SHEET}!{self.cell}" if self.cell else FORM_SHEET
+        return f"{where}: {self.severity.value}：{self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple:
+        m = re.match(r"([A-Z]+)(\d+)", self.cell)
+        if not m:
+            return (0, 0, self.message)
+        col = 0
+        for ch in m.group(1):
+            col = col * 26 + ord(ch) - 64
+        return (int(m.group(2)), col, self.message)
+
+
+@dataclass
+class ImportResult:
+    data: dict[str, Any]
+    text: str                       # the YAML that would be written
+    clean: dict | None              # validated data (when there is no error)
+    problems: list[CellProblem]
+    meta: dict[str, str]
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+
+class _Bad(Exception):
+    """A cell whose content cannot be read as the field's kind."""
+
+
+# Reading the workbook --------------------------------------------------------
+
+@dataclass
+class _Slot:
+    role: str
+    name: str
+    path: DocPath
+    label: str
+    ref: str = ""                 # where the cell is now ("" when deleted)
+    value: Any = None
+    number_format: str = "General"
+    failed: bool = False          # already reported (deleted, merged, formula, error value)
+
+
+@dataclass
+class _Read:
+    slots: list[_Slot]
+    meta: dict[str, str]
+    problems: list[CellProblem] = field(default_factory=list)
+
+
+def _open(path: Path, data_only: bool):
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, data_only=data_only)
+    except FileNotFoundError:
+        raise FormError(f"文件不存在：{path}") from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        hint = "；旧版 .xls 请先在 Excel/WPS 中另存为 .xlsx" if path.suffix.lower() == ".xls" else ""
+        raise FormError(f"无法读取 {path}：不是有效的 Excel 工作簿（.xlsx）{hint}"
+                        f"（{type(exc).__name__}: {exc}）") from None
+
+
+def read_form(path: Path) -> _Read:
+    wb = _open(path, data_only=True)
+    if FORM_SHEET not in wb.sheetnames:
+        raise FormError(f"找不到工作表「{FORM_SHEET}」；工作簿中的工作表：{'、'.join(wb.sheetnames)}。"
+                        f"请使用 zjtx form 生成的表单，不要重命名或删除「{FORM_SHEET}」工作表")
+    if KEYS_SHEET not in wb.sheetnames:
+        raise FormError(f"工作簿缺少隐藏工作表「{KEYS_SHEET}」：这不是 zjtx form 生成的表单，"
+                        "或该工作表被删除了。请用 zjtx form 重新生成表单后填写")
+    ws = wb[FORM_SHEET]
+    meta: dict[str, str] = {}
+    slots: list[_Slot] = []
+    problems: list[CellProblem] = []
+    for row in wb[KEYS_SHEET].iter_rows(min_row=2, values_only=True):
+        role, name, key, cell, label = (list(row) + [None] * 5)[:5]
+        if role == "meta":
+            meta[str(name)] = "" if key is None else str(key)
+        elif role in (VALUE, HAS, HEADER) and name:
+            slots.append(_Slot(role, str(name), parse_dotted(str(key or "")), str(label or ""),
+                               ref=str(cell or "")))
+    if meta.get("format") != FORM_FORMAT:
+        raise FormError(f"表单格式“{meta.get('format')}”不受支持（应为 {FORM_FORMAT}）；"
+                        "请用当前版本的 zjtx form 重新生成表单")
+
+    formulas = None
+    with_formulas = _has_formulas(path)
+    merged: dict[str, str] = {}
+    for rng in ws.merged_cells.ranges:
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                merged[f"{column_letter(c)}{r}"] = rng.coord
+    for s in slots:
+        where = _locate(wb, s)
+        if where is None:
+            if s.role != HEADER:
+                problems.append(CellProblem("", f"「{s.label}」（{dotted(s.path)}）的填写单元格已被删除"
+                                                "（可能删除了所在的行或列）；请用 zjtx form 重新生成表单"))
+            s.ref, s.failed = "", True
+            continue
+        s.ref = where
+        if s.role == HEADER:
+            continue
+        cell = ws[where]
+        s.value, s.number_format = cell.value, cell.number_format
+        if where in merged:
+            problems.append(CellProblem(where, f"「{s.label}」的单元格在合并区域 {merged[where]} 中；"
+                                               "请取消合并单元格后再填写"))
+            s.value, s.failed = None, True
+            continue
+        if cell.data_type == "e":
+            problems.append(CellProblem(where, f"「{s.label}」的单元格是错误值 {cell.value}，请改为数值或留空"))
+            s.value, s.failed = None, True
+            continue
+        if s.value is None and with_formulas:
+            if formulas is None:
+                formulas = _open(path, data_only=False)[FORM_SHEET]
+            fc = formulas[where]
+            if fc.data_type == "f":
+                text = fc.value if isinstance(fc.value, str) else getattr(fc.value, "text", "公式")
+                problems.append(CellProblem(where, f"「{s.label}」的单元格是公式 {text}，但文件中没有保存计算结果；"
+                                                   "请在 Excel/WPS/LibreOffice 中打开并保存后再导入，或直接填写数值"))
+                s.failed = True
+    problems += _stray(ws, slots)
+    return _Read(slots, meta, problems)
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet holds a formula (``<f>``); only then is the workbook
+    read a second time to tell a formula without a saved result from a blank."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return any(re.search(rb"<(?:\w+:)?f[ >/]", z.read(n))
+                       for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return True
+
+
+def _locate(wb, s: _Slot) -> str | None:
+    """The cell a slot's defined name points at now (it moves with inserted
+    rows); the cell recorded in _keys when the workbook has lost its names."""
+    dn = wb.defined_names.get(s.name)
+    if dn is None:
+        return s.ref if _CELL.match(s.ref or "") else None
+    text = dn.attr_text or ""
+    if "#REF!" in text:
+        return None
+    try:
+        dests = list(dn.destinations)
+    except Exception:  # noqa: BLE001 - a name edited into something odd
+        return None
+    if len(dests) != 1 or dests[0][0] != FORM_SHEET:
+        return None
+    m = _CELL.match(dests[0][1])
+    return f"{m.group(1)}{m.group(2)}" if m else None
+
+
+def _stray(ws, slots: list[_Slot]) -> list[CellProblem]:
+    """Content typed in the value columns outside any input cell (a row
+    inserted into a table, a value one column off): it would be lost."""
+    inputs = {s.ref for s in slots if s.ref and s.role != HEADER}
+    header_rows = {int(_CELL.match(s.ref).group(2)) for s in slots if s.role == HEADER and s.ref}
+    cols = [ws[r].column for r in inputs]
+    if not cols:
+        return []
+    lo, hi = min(cols), max(cols)
+    out = []
+    for row in ws.iter_rows(min_col=lo, max_col=hi):
+        for c in row:
+            if c.value is None or (isinstance(c.value, str) and not c.value.strip()):
+                continue
+            if c.coordinate in inputs or c.row in header_rows:
+                continue
+            shown = str(c.value)
+            shown = shown if len(shown) <= 20 else shown[:17] + "..."
+            out.append(CellProblem(c.coordinate, f"单元格有内容“{shown}”，但这里不是表单的填写位置，不会被导入"
+                                                 "（可能在表格中插入了行，或填错了列）；请移到黄色填写单元格中或删除"))
+    return out
+
+
+# Cell values to data ---------------------------------------------------------
+
+def _choice_map(f: Field) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for c in f.choices:
+        out[str(c.value).lower()] = c.value
+        out[c.label] = c.value
+        out[normalize_text(c.label)] = c.value
+        out[normalize_text(c.label).replace(" ", "")] = c.value
+    return out
+
+
+def _choice(f: Field, text: str) -> Any:
+    m = _choice_map(f)
+    for key in (text, normalize_text(text), normalize_text(text).replace(" ", ""), text.lower()):
+        if key in m:
+            return m[key]
+    return text   # the validator names it: 不认识的选项
+
+
+def _number(f: Field, raw: Any, fmt: str) -> Any:
+    k = f.kind
+    if isinstance(raw, bool):
+        raise _Bad(f"应为数字，实际是逻辑值 {'TRUE' if raw else 'FALSE'}")
+    if isinstance(raw, (datetime, date, time)):
+        raise _Bad("应为数字，实际是日期或时间（单元格可能被设成了日期格式）")
+    if isinstance(raw, (int, float)):
+        d = Decimal(raw) if isinstance(raw, int) else from_float(raw)
+        if is_percent_format(fmt):
+            if k is Kind.PERCENT:
+                return tidy(d * 100)
+            raise _Bad(f"单元格是百分比格式（显示为 {tidy(d * 100)}%），但此项{_unit_words(f)}，"
+                       "不是百分比；请把单元格改为常规格式后重新填写")
+        if k is Kind.PERCENT and 0 < d < 1:
+            raise _Bad(_ambiguous(d))
+        return tidy(d)
+    text = normalize_text(str(raw))
+    pct = False
+    if text.endswith("%"):
+        if k is not Kind.PERCENT:
+            return str(raw).strip()   # the validator: 应为数字（百分比只写数字）
+        text, pct = text[:-1].strip(), True
+    elif f.unit and f.unit != "%" and text.endswith(f.unit):
+        text = text[: -len(f.unit)].strip()
+    d = parse_decimal(text)
+    if d is None:
+        return str(raw).strip()       # the validator: 应为数字，实际是“…”
+    if k is Kind.PERCENT and not pct and 0 < d < 1:
+        raise _Bad(_ambiguous(d))
+    return tidy(d)
+
+
+def _unit_words(f: Field) -> str:
+    return f"的单位是{f.unit}" if f.unit else "是数值"
+
+
+def _ambiguous(d: Decimal) -> str:
+    v = tidy(d)
+    return (f"填写的 {v} 含义不明确：是 {v}% 还是 {tidy(d * 100)}%？"
+            f"小于 1 的百分比请带 % 填写（例如 {v}% 或 {tidy(d * 100)}%）")
+
+
+def _text_of(raw: Any) -> str:
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
+    if isinstance(raw, float):
+        return str(tidy(from_float(raw)))
+    if isinstance(raw, datetime):
+        return raw.date().isoformat() if raw.time() == time(0) else raw.isoformat(sep=" ")
+    if isinstance(raw, date):
+        return raw.isoformat()
+    return str(raw)
+
+
+def convert(f: Field, raw: Any, fmt: str = "General") -> Any:
+    """A cell's content as the value the YAML file would hold for field ``f``;
+    text the validator should see as wrong is passed on as text."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    k = f.kind
+    if k in NUMERIC:
+        return _number(f, raw, fmt)
+    if k is Kind.BOOL:
+        if isinstance(raw, bool):
+            return raw
+        text = normalize_text(_text_of(raw))
+        if text.lower() in _TRUE:
+            return True
+        if text.lower() in _FALSE:
+            return False
+        raise _Bad(f"应填“{BOOL_TRUE}”或“{BOOL_FALSE}”，实际是“{text}”")
+    if k is Kind.DATE:
+        if isinstance(raw, datetime):
+            return raw.date()
+        if isinstance(raw, date):
+            return raw
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            raise _Bad(f"应为日期（例如 2026-05-20），实际是数字 {_text_of(raw)}")
+        text = normalize_text(str(raw))
+        m = _DATE.match(text)
+        if m:
+            iso = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+            try:
+                return date.fromisoformat(iso)
+            except ValueError:
+                return iso    # the validator: 该日期不存在
+        return text
+    if k is Kind.CREDIT_CODE:
+        return re.sub(r"\s+", "", normalize_text(_text_of(raw))).upper()
+    if k is Kind.TEXT:
+        return _text_of(raw).strip()
+    if k is Kind.ENUM:
+        return _choice(f, _text_of(raw).strip())
+    if k in (Kind.ENUM_LIST, Kind.TEXT_LIST):
+        text = _text_of(raw).strip()
+        if text in (EMPTY_LIST, "[]"):
+            return []
+        items = split_list(text)
+        if k is Kind.TEXT_LIST:
+            return [t for t, _ in items]
+        return [_choice(f, t) for t, _ in items]
+    if k is Kind.FREE:
+        from .. import fastyaml
+
+        try:
+            return fastyaml.load(_text_of(raw), max_nodes=MAX_NODES, max_depth=MAX_DEPTH)
+        except Exception as exc:  # noqa: BLE001 - any YAML failure is one message here
+            raise _Bad(f"不是有效的 YAML/JSON 映射（{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}）")
+    raise AssertionError(f"unhandled kind {k}")
+
+
+def _has(raw: Any) -> bool | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    text = normalize_text(_text_of(raw)).lower()
+    if text in (HAS_YES, BOOL_TRUE):
+        return True
+    if text in (HAS_NO, BOOL_FALSE):
+        return False
+    raise _Bad(f"应填“{HAS_YES}”或“{HAS_NO}”，实际是“{text}”")
+
+
+# Building the data -----------------------------------------------------------
+
+class _Builder:
+    def __init__(self, read: _Read):
+        self.values: dict[DocPath, _Slot] = {}
+        self.has: dict[DocPath, _Slot] = {}
+        self.problems = list(read.problems)
+        for s in read.slots:
+            if s.role == HEADER:
+                continue
+            try:
+                field_at(s.path)
+            except KeyError:
+                self.problems.append(CellProblem(s.ref, f"表单中的键 {dotted(s.path)} 在当前字段表中不存在；"
+                                                        "请用当前版本的 zjtx form 重新生成表单"))
+                continue
+            (self.has if s.role == HAS else self.values)[s.path] = s
+        self.cells: dict[DocPath, str] = {}     # data path -> cell
+        self.bad: set[DocPath] = set()          # data paths with a reading problem
+
+    def blank(self, slot_path: DocPath) -> bool:
+        s = self.values.get(slot_path)
+        return s is None or (not s.failed and (s.value is None or (isinstance(s.value, str)
+                                                                   and not s.value.strip())))
+
+    def leaf(self, f: Field, slot_path: DocPath, data_path: DocPath) -> Any:
+        s = self.values.get(slot_path)
+        if s is None:
+            return None
+        if s.ref:
+            self.cells[data_path] = s.ref
+        if s.failed:
+            self.bad.add(data_path)
+            return None
+        try:
+            return convert(f, s.value, s.number_format)
+        except _Bad as exc:
+            self.problems.append(CellProblem(s.ref, f"「{f.label}」（{dotted(data_path)}）{exc}"))
+            self.bad.add(data_path)
+            return None
+
+    def group(self, f: Field, path: DocPath) -> dict | None:
+        out: dict[str, Any] = {}
+        for c in f.children:
+            cp = path + (c.key,)
+            if c.kind is Kind.GROUP:
+                out[c.key] = self.group(c, cp)
+            elif c.kind is Kind.RECORDS:
+                out[c.key] = self.records(c, cp)
+            else:
+                out[c.key] = self.leaf(c, cp, cp)
+        if path and not f.required and all(v is None for v in out.values()):
+            return None
+        return out
+
+    def records(self, f: Field, path: DocPath) -> list | None:
+        n = len(path)
+        indexes = sorted({p[n] for p in self.values if len(p) > n + 1 and p[:n] == path
+                          and isinstance(p[n], int)})
+        exact = f.items[0] is not None and f.items[0] == f.items[1]
+        recs: list[dict] = []
+        for i in indexes:
+            if not exact and all(self.blank(path + (i, c.key)) for c in f.children):
+                continue      # an empty row: skipped, not a record
+            j = len(recs)
+            recs.append({c.key: self.leaf(c, path + (i, c.key), path + (j, c.key)) for c in f.children})
+        hs = self.has.get(path)
+        flag = None
+        if hs is not None and hs.ref:
+            self.cells[path] = hs.ref
+            try:
+                flag = _has(hs.value)
+            except _Bad as exc:
+                self.problems.append(CellProblem(hs.ref, f"「{f.label}」（{dotted(path)}）{exc}"))
+                self.bad.add(path)
+        if not recs:
+            if flag is True:
+                self.problems.append(CellProblem(hs.ref, f"「{f.label}」填了“{HAS_YES}”，但下表没有填写任何记录；"
+                                                         f"没有请填“{HAS_NO}”"))
+                self.bad.add(path)
+            return [] if flag is False else None
+        if flag is False:
+            self.problems.append(CellProblem(hs.ref, f"「{f.label}」填了“{HAS_NO}”，但下表填写了 {len(recs)} 条记录；"
+                                                     f"请改为“{HAS_YES}”或删除这些记录"))
+            self.bad.add(path)
+        return recs
+
+    def cell_for(self, path: DocPath) -> str:
+        p = tuple(path)
+        while p:
+            if p in self.cells:
+                return self.cells[p]
+            for q, ref in self.cells.items():
+                if q[: len(p)] == p:
+                    return ref
+            p = p[:-1]
+        return "A1"
+
+
+# Writing YAML (the scaffold's comments, values as they are) -------------------
+
+def company_yaml(company_id: str, round_id: str, data: dict, source: str = "") -> str:
+    """The YAML text of ``data`` with the scaffold's header and comments.
+
+    Unlike :func:`zjtx_site.scaffold.scaffold` (a template for a new round),
+    nothing is filled in or moved: an absent value stays absent (a group or
+    a record list that is absent is written as an empty key with its fields
+    commented out), ``[]`` stays ``[]``."""
+    from ..scaffold import HEADER as SCAFFOLD_HEADER
+
+    out = [SCAFFOLD_HEADER.format(company_id=company_id, round=round_id).rstrip("\n")]
+    if source:
+        out.append(f"# 由 zjtx import 从 Excel 表单 {source} 导入；表单中留空的项目在此留空（未报告）。")
+    _emit(COMPANY, data, 0, out)
+    return "\n".join(out) + "\n"
+
+
+def _emit(f: Field, data: Any, indent: int, out: list[str], first_prefix: str = "") -> None:
+    from ..scaffold import _choices_block, _comment, _flow, _flow_list, _scalar
+
+    data = data if isinstance(data, dict) else {}
+    pad = " " * indent
+    for i, c in enumerate(f.children):
+        lead = first_prefix if (i == 0 and first_prefix) else pad
+        v = data.get(c.key)
+        if c.section and indent == 0:
+            out.append("")
+            out.append(f"# ── {c.section} " + "─" * 20)
+        if c.kind is Kind.GROUP:
+            out.append(f"{lead}{c.key}:{_comment(c)}")
+            if v is None and not c.required:
+                sample: list[str] = []
+                _emit(c, {}, indent + 2, sample)
+                out.extend(f"{pad}  # {ln[len(pad) + 2:]}" for ln in sample)
+            else:
+                _emit(c, v, indent + 2, out)
+        elif c.kind is Kind.RECORDS:
+            if not v:
+                empty = " []" if isinstance(v, (list, tuple)) else ""
+                out.append(f"{lead}{c.key}:{empty}{_comment(c)}")
+                sample = []
+                _emit(c, {}, indent + 4, sample, first_prefix=f"{pad}  - ")
+                out.extend(f"{pad}  # {ln[len(pad) + 2:]}" for ln in sample)
+                continue
+            out.append(f"{lead}{c.key}:{_comment(c)}")
+            for rec in v:
+                _emit(c, rec, indent + 4, out, first_prefix=f"{pad}  - ")
+        elif c.kind is Kind.FREE:
+            shown = "" if v is None else _flow(v)
+            out.append(f"{lead}{c.key}: {shown}".rstrip() + _comment(c))
+        elif c.kind in (Kind.ENUM_LIST, Kind.TEXT_LIST):
+            if isinstance(v, (list, tuple)):
+                shown = _flow_list(list(v))
+            else:
+                shown = "" if v is None else _scalar(v)
+            out.append(f"{lead}{c.key}: {shown}".rstrip() + _comment(c))
+            out.extend(_choices_block(c, pad))
+        else:
+            out.append(f"{lead}{c.key}: {_scalar(v)}".rstrip() + _comment(c))
+
+
+# The import ------------------------------------------------------------------
+
+def import_form(path: Path, company_id: str, round_id: str) -> ImportResult:
+    """Read, convert and validate a form; nothing is written."""
+    from ..loader import validate_text
+
+    read = read_form(path)
+    b = _Builder(read)
+    data = b.group(COMPANY, ()) or {}
+    text = company_yaml(company_id, round_id, data, source=path.name)
+    clean, problems = validate_text(text, f"{FORM_SHEET}")
+    out = list(b.problems)
+    for p in problems:
+        if p.doc_path and any(p.doc_path[: len(bad)] == bad for bad in b.bad):
+            continue   # already reported, in the form's words, at that cell
+        cell = b.cell_for(p.doc_path) if p.doc_path else "A1"
+        out.append(CellProblem(cell, p.message, p.severity))
+    if clean is not None and not has_errors(out) and clean.get("assessed_on"):
+        when = clean["assessed_on"]
+        if when.year != int(round_id[:4]):
+            out.append(CellProblem(b.cell_for(("assessed_on",)),
+                                   f"评估轮次 {round_id} 与评估日期 {when.isoformat()} 不在同一年，请核对",
+                                   Severity.WARNING))
+    form_id = read.meta.get("company_id") or ""
+    if form_id and form_id != company_id:
+        out.append(CellProblem("", f"这份表单是为企业 {form_id} 生成的，现在导入为 {company_id}，请核对",
+                               Severity.WARNING))
+    out.sort(key=CellProblem.sort_key)
+    return ImportResult(data=data, text=text, clean=clean if not has_errors(out) else None,
+                        problems=out, meta=read.meta)
+
+
+def backup_path(project: Path, company_id: str, round_id: str, now: datetime | None = None) -> Path:
+    """Where the replaced file goes: outside companies/ (where any extra
+    file is an error for zjtx check), in the git-ignored .zjtx/ folder."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    folder = project / BACKUP_DIR / company_id
+    base = folder / f"{round_id}.yaml.{stamp}.bak"
+    n = 1
+    while base.exists():
+        base = folder / f"{round_id}.yaml.{stamp}-{n}.bak"
+        n += 1
+    return base
+
+
+def write_company(project: Path, company_id: str, round_id: str, text: str, *,
+                  force: bool) -> tuple[Path, Path | None]:
+    """Write ``companies/<id>/<round>.yaml``; an existing file only with
+    ``force``, after copying it to .zjtx/backups/. Returns (file, backup)."""
+    from .. import layout
+
+    target = project / layout.COMPANIES_DIR / company_id / f"{round_id}.yaml"
+    backup = None
+    if target.exists():
+        if not force:
+            raise FileExistsError(str(target))
+        backup = backup_path(project, company_id, round_id)
+        backup.parent.mkdir(parents=True, exist_ok=True)
+        backup.write_bytes(target.read_bytes())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, target)
+    return target, backup
