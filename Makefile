@@ -17,6 +17,7 @@ test: setup
 bench: setup
 	$(VENV)/bin/python benchmarks/run.py
 	$(VENV)/bin/python benchmarks/site_bench.py
+	$(VENV)/bin/python benchmarks/classify_bench.py
 
 setup: $(STAMP)
 
