@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -19,8 +20,10 @@ from zjtx_site.yamlload import parse
 REPO = Path(__file__).resolve().parent.parent
 JIRUI = REPO / "companies" / "gz-jirui-drive"
 FIELDS = list(walk(COMPANY))
+# required lists are left blank too: "none" must be written ([]), never assumed
 REQUIRED_MISSING = {
     "assessed_on", "basic.name", "specialization.niche_years", "compliance.no_major_incident_3y",
+    "product.mic_fields", "product.six_foundations", "honors.titles",
     *(f"financials[{i}].{k}" for i in range(3) for k in ("revenue", "main_revenue")),
 }
 
@@ -48,7 +51,7 @@ def missing_fields(text: str) -> set[str]:
     out = set()
     for p in problems:
         assert p.message.startswith("缺少必填项"), p.format()
-        out.add(p.message.split("（", 1)[1].split("）", 1)[0])
+        out.add(re.search(r"（([A-Za-z0-9_.\[\]]+)）", p.message).group(1))
     return out
 
 
@@ -65,6 +68,9 @@ def fill_required(text: str, year: int = 2026) -> str:
         doc["specialization"]["niche_years"] = 5
     if doc["compliance"]["no_major_incident_3y"] is None:
         doc["compliance"]["no_major_incident_3y"] = True
+    for group, key in (("product", "mic_fields"), ("product", "six_foundations"), ("honors", "titles")):
+        if doc[group][key] is None:
+            doc[group][key] = []
     buf = io.StringIO()
     rt().dump(doc, buf)
     return buf.getvalue()

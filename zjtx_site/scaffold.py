@@ -109,7 +109,8 @@ def _emit(f: Field, data: dict | None, indent: int, out: list[str], first_prefix
             _emit(c, v, indent + 2, out)
         elif c.kind is Kind.RECORDS:
             if not v:
-                out.append(f"{lead}{c.key}: []{_comment(c)}")
+                # absent stays absent ("not reported"); only a reported empty list is "none"
+                out.append(f"{lead}{c.key}:{' []' if v is not None else ''}{_comment(c)}")
                 # the fields of a record, commented out, so every field of the form is shown
                 sample: list[str] = []
                 _emit(c, {}, indent + 4, sample, first_prefix=f"{pad}  - ")
@@ -122,7 +123,8 @@ def _emit(f: Field, data: dict | None, indent: int, out: list[str], first_prefix
             # carried over as written: plugins read it, the form does not ask for it
             out.append(f"{lead}{c.key}: {_flow(v) if isinstance(v, dict) else '{}'}{_comment(c)}")
         elif c.kind in (Kind.ENUM_LIST, Kind.TEXT_LIST):
-            shown = _flow_list(v) if v is not None else ("[]" if c.required else "")
+            # a blank required list is an error until staff write [] ("none") or the items
+            shown = _flow_list(v) if v is not None else ""
             out.append(f"{lead}{c.key}: {shown}".rstrip() + _comment(c))
             out.extend(_choices_block(c, pad))
         else:
