@@ -83,7 +83,8 @@ class Writer:
 
 def data_revision(companies: list[Any]) -> str:
     """A revision of the data itself (not of git), so content stays stable."""
-    return _hash(*(f"{c.source}:{c.digest}" for c in sorted(companies, key=lambda c: c.source)))[:12]
+    # ids, not paths: the same data gives the same revision wherever the build runs
+    return _hash(*sorted(f"{c.company_id}/{c.round}:{c.digest}" for c in companies))[:12]
 
 
 def build(project: Path, *, keep_going: bool = False, forced: str | None = None,
