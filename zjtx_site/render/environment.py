@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from .escape import finalize
+from .escape import finalize, front_matter
 
 
 def environment(project: Path) -> jinja2.Environment:
@@ -18,7 +18,7 @@ def environment(project: Path) -> jinja2.Environment:
         # like mkdocs-material's overrides: a file of the same name wins
         loaders.append(jinja2.FileSystemLoader(str(own)))
     loaders.append(jinja2.PackageLoader("zjtx_site", "templates"))
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,          # Markdown out; every value is escaped by finalize
@@ -27,6 +27,9 @@ def environment(project: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # ``title: {{ name | front_matter }}``: a quoted YAML scalar, safe whatever the name
+    env.filters["front_matter"] = front_matter
+    return env
 
 
 def template_digest(env: jinja2.Environment, names: list[str]) -> str:

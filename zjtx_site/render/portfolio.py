@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
 from ..bands import frac
 from ..fields import lookup
 from ..fmt import fmt_number, score1
-from ..results import Assessment, Criterion
+from ..results import Assessment
 from ..ruleset import TIER_LABELS, TIERS, RuleSet
 from ..schema import COMPANY
 from ..spans import Status
-from .escape import Raw
+from .escape import Raw, md
 from .report import STATUS_MARK
+from .report import open_leaves as _open_leaves
 
 LEVELS = ("L1", "L2", "L3", "L4", "L5")
-
-
-def _open_leaves(c: Criterion) -> list[Criterion]:
-    if c.status in (Status.MET, Status.NOT_APPLICABLE):
-        return []
-    if not c.children:
-        return [c]
-    out = []
-    for k in c.children:
-        out += _open_leaves(k)
-    # an any-of group is closed by its nearest child: count it once
-    return out[:1] if c.threshold == "任一符合" else out
 
 
 def near_misses(latest: list[Assessment], limit: int = 2, base: str = "") -> list[dict[str, Any]]:
@@ -88,23 +78,35 @@ def portfolio_context(latest: list[Assessment], charts: dict[str, str], *, base:
             "charts": {k: Raw(v) for k, v in charts.items()}}
 
 
+_IDENT = re.compile(r"^[A-Za-z0-9_.\-]+$")
+
+
+def _code(name: object) -> str:
+    """A metric name as a code span; anything that is not a plain identifier is escaped."""
+    text = str(name)
+    return f"`{text}`" if _IDENT.match(text) else md(text)
+
+
 def _condition_lines(c: dict, depth: int = 0) -> list[str]:
+    """The rule's conditions as a nested Markdown list: labels and notes from the
+    rule-set file escaped, metric names as code."""
     pad = "    " * depth
+    label = md(c["label"])
     if "metric" in c:
         op = {">=": "≥", "<=": "≤", "true": "为“是”"}[c["op"]]
         value = "" if c["op"] == "true" else fmt_number(frac(c["value"]))
-        return [f"{pad}- {c['label']}（指标 `{c['metric']}` {op}{value}）"]
+        return [f"{pad}- {label}（指标 {_code(c['metric'])} {op}{value}）"]
     if "manual" in c:
-        return [f"{pad}- {c['label']}：待人工判断（{c['manual']}）"]
+        return [f"{pad}- {label}：待人工判断（{md(c['manual'])}）"]
     if "prerequisite" in c:
-        return [f"{pad}- {c['label']}"]
+        return [f"{pad}- {label}"]
     if "score" in c:
-        return [f"{pad}- {c['label']}（见下方评分表）"]
-    head = f"{pad}- {c['label']}（" + ("全部满足" if "all" in c else "任一满足" if "any" in c else "按分档") + "）："
+        return [f"{pad}- {label}（见下方评分表）"]
+    head = f"{pad}- {label}（" + ("全部满足" if "all" in c else "任一满足" if "any" in c else "按分档") + "）："
     lines = [head]
     for sub in c.get("all") or c.get("any") or c.get("cases") or ():
         if "min" in sub and "branch" in c:
-            lines.append(f"{pad}    - 当 `{c['branch']}` ≥ {sub['min']}：")
+            lines.append(f"{pad}    - 当 {_code(c['branch'])} ≥ {md(sub['min'])}：")
             lines += _condition_lines({k: v for k, v in sub.items() if k != "min"}, depth + 2)
         else:
             lines += _condition_lines(sub, depth + 1)
@@ -146,19 +148,21 @@ def methodology_context(rulesets: dict[str, RuleSet], dimensions: dict[str, Any]
             "plan": plan["areas"]}
 
 
-def _indicator_rule(i: dict) -> str:
+def _indicator_rule(i: dict) -> Raw:
+    """How an indicator scores, in words; metric names as code, numbers escaped."""
     if "bands" in i:
         op = "≤" if i.get("direction") == "lower" else "≥"
-        return f"`{i['metric']}`：" + "；".join(f"{op}{e}：{p}分" for e, p in i["bands"])
+        return Raw(f"{_code(i['metric'])}：" + "；".join(f"{op}{md(e)}：{md(p)}分" for e, p in i["bands"]))
     if "first_match" in i:
-        return "依次取第一个满足的：" + "；".join(f"`{o['metric']}`≥{o.get('min', 1)}：{o['points']}分"
-                                       for o in i["first_match"]) + (f"；其他：{i['default']}分" if "default" in i else "")
+        return Raw("依次取第一个满足的：" + "；".join(
+            f"{_code(o['metric'])}≥{md(o.get('min', 1))}：{md(o['points'])}分" for o in i["first_match"])
+            + (f"；其他：{md(i['default'])}分" if "default" in i else ""))
     if "per" in i:
-        return f"`{i['metric']}` 每满 {i['per']['unit']} 得 {i['per']['points']} 分"
+        return Raw(f"{_code(i['metric'])} 每满 {md(i['per']['unit'])} 得 {md(i['per']['points'])} 分")
     if "count" in i:
-        return f"每具备一项得 {i['each']} 分：" + "、".join(f"`{x['metric']}`" for x in i["count"])
+        return Raw(f"每具备一项得 {md(i['each'])} 分：" + "、".join(_code(x["metric"]) for x in i["count"]))
     if "best_of" in i:
-        return "取较高者：" + " | ".join(_indicator_rule(dict(s, max=i["max"])) for s in i["best_of"])
+        return Raw("取较高者：" + " 或 ".join(_indicator_rule(dict(s, max=i["max"])) for s in i["best_of"]))
     if "input" in i:
-        return f"直接采用 `{i['input']}`"
-    return ""
+        return Raw(f"直接采用 {_code(i['input'])}")
+    return Raw("")

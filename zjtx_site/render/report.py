@@ -7,8 +7,11 @@ here. Personal data (``basic.contact``) is never read.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from .. import __version__
@@ -55,7 +58,15 @@ class History:
     rounds: tuple[Assessment, ...]     # the company's rounds up to this one, oldest first
 
 
+
+def _pct(a: Any, b: Any) -> str:
+    if a is None or b is None or b == 0:
+        return "未报告" if a is None or b is None else "—"
+    return fmt_number(Fraction(a) / Fraction(b) * 100) + "%"
+
+
 def financial_rows(c: Any, ctx: MetricContext) -> list[list[str]]:
+    """The 3-year table (采集表 二) and, per year, the ratios derived from it."""
     rows = []
     labels = (("employees", "全职员工数量（人）"), ("rd_staff", "其中：研发人员数量（人）"),
               ("revenue", "营业收入（万元）"), ("main_revenue", "其中：主营业务收入（万元）"),
@@ -63,12 +74,22 @@ def financial_rows(c: Any, ctx: MetricContext) -> list[list[str]]:
               ("debt_ratio", "资产负债率（%）"), ("rd_expense", "研发费用总额（万元）"))
     for key, label in labels:
         rows.append([label] + [_money(getattr(y, key)) for y in c.financials])
-    ratio = []
-    for y in c.financials:
-        ratio.append("未报告" if y.rd_expense is None or not y.revenue
-                     else fmt_number(Fraction(y.rd_expense) / Fraction(y.revenue) * 100) + "%")
-    rows.append(["研发费用占比"] + ratio)
+    ys = c.financials
+    growth = ["—"] + [_growth(ys[i - 1].main_revenue, ys[i].main_revenue) for i in range(1, len(ys))]
+    rows.append(["主营业务收入占比"] + [_pct(y.main_revenue, y.revenue) for y in ys])
+    rows.append(["主营业务收入增长率"] + growth)
+    rows.append(["净利润率"] + [_pct(y.net_profit, y.revenue) for y in ys])
+    rows.append(["研发费用占比"] + [_pct(y.rd_expense, y.revenue) for y in ys])
+    rows.append(["研发人员占比"] + [_pct(y.rd_staff, y.employees) for y in ys])
     return rows
+
+
+def _growth(prev: Any, cur: Any) -> str:
+    if prev is None or cur is None:
+        return "未报告"
+    if prev == 0:
+        return "—"
+    return fmt_number((Fraction(cur) / Fraction(prev) - 1) * 100) + "%"
 
 
 def derived_rows(ctx: MetricContext) -> list[list[str]]:
@@ -76,10 +97,48 @@ def derived_rows(ctx: MetricContext) -> list[list[str]]:
 
     out = []
     for name in ("main_share", "main_growth", "main_growth_avg2", "revenue_cagr", "rd_ratio_y3",
-                 "rd_staff_share", "net_margin", "debt_ratio"):
+                 "rd_expense_sum2", "rd_staff_share", "net_margin", "debt_ratio"):
+        if name not in ctx.registry:
+            continue
         m = ctx.registry[name]
         out.append([m.label, fmt_span(m, ctx.get(name)), m.evidence])
     return out
+
+
+def _enum(key: str, value: str | None) -> str:
+    return "未报告" if value is None else lookup(COMPANY, key).choice_label(value)
+
+
+def _texts(values: tuple | None) -> str:
+    return "未报告" if values is None else ("、".join(values) if values else "无")
+
+
+def listing_text(c: Any) -> str:
+    li = c.basic.listing
+    if li.status is None:
+        return "未报告"
+    parts = [_enum("basic.listing.status", li.status)]
+    if li.progress:
+        parts.append(_enum("basic.listing.progress", li.progress))
+    if li.venue:
+        parts.append("拟上市地：" + _enum("basic.listing.venue", li.venue))
+    if li.stock_code:
+        parts.append(f"股票代码 {li.stock_code}")
+    return "，".join(parts)
+
+
+def financing_text(c: Any) -> str:
+    f = c.financing
+    parts = []
+    if f.plan_amount is not None:
+        parts.append(f"下一步融资需求 {_money(f.plan_amount)} 万元")
+    if f.plan_methods:
+        parts.append("方式：" + _choices("financing.plan_methods", f.plan_methods))
+    if f.equity_raised_2y is not None:
+        parts.append(f"近2年新增股权融资 {_money(f.equity_raised_2y)} 万元")
+    if f.equity_raised_3y is not None:
+        parts.append(f"近3年新增股权融资 {_money(f.equity_raised_3y)} 万元")
+    return "；".join(parts) or "未报告"
 
 
 def profile_rows(c: Any) -> list[list[str]]:
@@ -105,7 +164,11 @@ def profile_rows(c: Any) -> list[list[str]]:
     awards = ("无" if i.science_awards == () else "未报告" if i.science_awards is None else
               "；".join(f"{a.year}年 {'国家级' if a.level == 'national' else '省级'}（排名第{a.rank}）"
                        for a in i.science_awards))
+    rank = lambda v: "未报告" if v is None else f"第 {v} 名"  # noqa: E731
     return [
+        ["成立日期", c.basic.founded_on.isoformat() if c.basic.founded_on else "未报告"],
+        ["上市情况", listing_text(c)],
+        ["融资情况", financing_text(c)],
         ["从事特定细分市场时间", f"{fmt_number(c.specialization.niche_years)} 年"],
         ["管理体系认证", _choices("refinement.management_certs", r.management_certs)
          + (("；其他：" + "、".join(r.management_certs_other)) if r.management_certs_other else "")],
@@ -114,27 +177,41 @@ def profile_rows(c: Any) -> list[list[str]]:
         ["业务系统上云", _bool(r.cloud_migration)],
         ["制造业与互联网融合试点示范", _bool(r.internet_integration_pilot)],
         ["数字化水平评测等级", "未报告" if r.digital_level is None else f"{r.digital_level} 级"],
-        ["最高质量奖", "未报告" if r.quality_award is None
-         else lookup(COMPANY, "refinement.quality_award").choice_label(r.quality_award)],
+        ["最高质量奖", _enum("refinement.quality_award", r.quality_award)],
         ["主导产品细分市场占有率", share],
+        ["全国细分市场排名 / 全球市场占有率排名", f"{rank(d.domestic_rank)} / {rank(d.global_rank)}"],
         ["自有品牌", brands],
         ["研发机构", "、".join(inst) if inst else "无或未报告"],
-        ["合作院校机构", "、".join(i.partners) if i.partners else ("无" if i.partners == () else "未报告")],
+        ["合作院校机构", _texts(i.partners)],
         ["Ⅰ类知识产权", f"{_money(i.ip.class1)} 项（自主研发 {_money(i.ip.class1_self_developed)}，"
                      f"高价值 {_money(i.ip.class1_high_value)}，已应用 {_money(i.ip.class1_applied)}）"],
         ["Ⅱ类知识产权", f"{_money(i.ip.class2)} 项"],
         ["科技奖励（近三年）", awards],
-        ["“创客中国”大赛", "未报告" if i.maker_china is None
-         else lookup(COMPANY, "innovation.maker_china").choice_label(i.maker_china)],
+        ["“创客中国”大赛", _enum("innovation.maker_china", i.maker_china)],
         ["所属产业链", ch.name or "未报告"],
         ["补短板、填空白", _bool(ch.fills_gap)],
         ["为知名大企业直接配套", _bool(ch.supplies_leaders)],
+        ["服务关键产业链重点龙头企业", _bool(ch.serves_key_leader)],
         ["主导产品", p.name or "未报告"],
+        ["行业领军企业（对标）", _texts(p.industry_leaders)],
         ["中国制造十大产业领域", _choices("product.mic_fields", p.mic_fields)],
         ["工业“六基”领域", _choices("product.six_foundations", p.six_foundations)],
+        ["网络强国建设重点领域 / 战略性新兴产业", f"{_bool(p.network_power)} / {_bool(p.strategic_emerging)}"],
         ["已发布标准（国际/国家/行业）", f"{_money(std.international)} / {_money(std.national)} / {_money(std.industry)}"],
-        ["获得的称号", _choices("honors.titles", h.titles)],
+        ["获得的称号", _choices("honors.titles", h.titles)
+         + (("；其他：" + "、".join(h.titles_other)) if h.titles_other else "")],
+        ["近2年承担国家重大科技项目 / 获国家级技术创新类项目",
+         f"{_bool(h.national_major_project_2y)} / {_bool(h.national_innovation_project_2y)}"],
     ]
+
+
+def indicator_verdict(points: Fraction, max_points: Fraction, status: Status) -> str:
+    """An indicator is scored, not passed or failed: say how much of it is earned."""
+    if status is Status.NEEDS_DATA:
+        return STATUS_MARK[Status.NEEDS_DATA]
+    if points >= max_points:
+        return "满分"
+    return "未得分" if points == 0 else "部分得分"
 
 
 def criterion_rows(c: Criterion, depth: int = 0) -> list[dict[str, str]]:
@@ -149,31 +226,220 @@ def criterion_rows(c: Criterion, depth: int = 0) -> list[dict[str, str]]:
     return rows
 
 
-def missing_items(a: Assessment) -> list[dict[str, str]]:
-    """Data to supply, from every needs_data leaf and indicator, deduplicated."""
-    seen: dict[str, dict[str, str]] = {}
+def open_leaves(c: Criterion) -> list[Criterion]:
+    """The leaf conditions still to settle under ``c``; an any-of group counts once."""
+    if c.status in (Status.MET, Status.NOT_APPLICABLE):
+        return []
+    if not c.children:
+        return [c]
+    out: list[Criterion] = []
+    for k in c.children:
+        out += open_leaves(k)
+    return out[:1] if c.threshold == "任一符合" else out
 
-    def walk(c: Criterion, tier_label: str) -> None:
-        if c.status is not Status.NEEDS_DATA:
+
+# what is missing ---------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _builtin_rulesets() -> dict[str, dict]:
+    from ..ruleset import builtin_ruleset_files, load_ruleset_file
+
+    out = {}
+    for f in builtin_ruleset_files():
+        data = load_ruleset_file(f)
+        out[data["id"]] = data
+    return out
+
+
+def _spec_children(spec: dict) -> list[dict]:
+    if "cases" in spec:
+        return [{k: v for k, v in case.items() if k != "min"} for case in spec["cases"]]
+    return list(spec.get("all") or spec.get("any") or ())
+
+
+def criterion_metrics(t: Any) -> dict[int, list[str]]:
+    """The metrics each criterion of a tier result reads (keyed by ``id()``),
+    from the rule-set file that defines the tier; empty when it is not ours."""
+    from ..bands import indicator_metrics
+
+    raw = _builtin_rulesets().get(t.ruleset, {}).get("tiers", {}).get(t.tier)
+    out: dict[int, list[str]] = {}
+    if not raw:
+        return out
+    indicators = {ind["id"]: ind for g in (raw.get("score") or {}).get("groups", ()) for ind in g["indicators"]}
+
+    def walk(c: Criterion, spec: dict) -> None:
+        if spec.get("id") != c.id:
             return
-        if c.children:
-            for k in c.children:
-                walk(k, tier_label)
-            return
-        if c.id == "prerequisite":
-            return
-        seen.setdefault(c.label, {"what": c.label, "where": tier_label})
+        if "metric" in spec:
+            out[id(c)] = [spec["metric"]]
+        elif "score" in spec and t.score is not None:
+            out[id(c)] = [m for ln in t.score.lines if ln.status is Status.NEEDS_DATA and ln.id in indicators
+                          for m in indicator_metrics(indicators[ln.id])]
+        for kid, sub in zip(c.children, _spec_children(spec)):
+            walk(kid, sub)
+
+    for c, spec in zip(t.criteria, raw.get("criteria", ())):
+        walk(c, spec)
+    return out
+
+
+_INDEX = re.compile(r"^([a-z0-9_]+)(?:\[([^\]]*)\])?$")
+
+
+def missing_fields(company: Any, evidence: str) -> list[tuple[str, str]]:
+    """The fields named in ``evidence`` (``financials[2].debt_ratio``,
+    ``financials[1..2].rd_expense``, ``distinctiveness.market_share[-1].domestic``)
+    that the company did not report, as (key, Chinese label with year)."""
+    out: list[tuple[str, str]] = []
+    for path in (p.strip() for p in evidence.split(",") if p.strip()):
+        parts = path.split(".")
+        try:
+            field = lookup(COMPANY, re.sub(r"\[[^\]]*\]", "", path))
+        except KeyError:
+            continue
+        nodes: list[tuple[Any, str, str]] = [(company, "", "")]
+        for part in parts:
+            m = _INDEX.match(part)
+            if m is None:
+                nodes = []
+                break
+            name, index = m.group(1), m.group(2)
+            nxt = []
+            for obj, key, year in nodes:
+                v = getattr(obj, name, None) if obj is not None else None
+                key = f"{key}.{name}" if key else name
+                if index is None:
+                    nxt.append((v, key, year))
+                    continue
+                if v is None:                       # the list itself was not reported
+                    nxt.append((None, f"{key}[]", year))
+                    continue
+                if index == "":
+                    picks = range(len(v))
+                elif ".." in index:
+                    a, b = index.split("..")
+                    picks = range(int(a), int(b) + 1)
+                else:
+                    picks = [int(index) % len(v)] if v else []
+                for k in picks:
+                    if 0 <= k < len(v):
+                        entry = v[k]
+                        nxt.append((entry, f"{key}[{k}]", f"{entry.year} 年" if hasattr(entry, "year") else year))
+            nodes = nxt
+        for value, key, year in nodes:
+            if _absent(value):
+                out.append((key, field.label + (f"（{year}）" if year else "")))
+    return out
+
+
+def _absent(v: Any) -> bool:
+    if v is None:
+        return True
+    if dataclasses.is_dataclass(v) and not isinstance(v, type):
+        return all(_absent(getattr(v, f.name)) for f in dataclasses.fields(v))
+    return False
+
+
+def missing_items(a: Assessment, ctx: MetricContext | None = None) -> list[dict[str, Any]]:
+    """The data to supply, one row per unreported field, each with every
+    conclusion it would settle: the needs_data criteria of every tier (through
+    the metrics their rules read) and the needs_data indicators of the six
+    dimensions. A criterion whose inputs cannot be traced is listed by itself."""
+    rows: dict[str, dict[str, Any]] = {}
+    registry = ctx.registry if ctx is not None else {}
+
+    def add(key: str, what: str, settles: str) -> None:
+        shown = "—" if ":" in key else key         # untraceable: no field to name
+        row = rows.setdefault(key, {"what": what, "key": shown, "settles": []})
+        if settles not in row["settles"]:
+            row["settles"].append(settles)
+
     for t in a.tiers:
+        metrics = criterion_metrics(t)
+        tier_label = TIER_LABELS.get(t.tier, t.label)
+
+        def walk(c: Criterion) -> None:
+            if c.status is not Status.NEEDS_DATA or c.id == "prerequisite":
+                return
+            if c.children:
+                for k in c.children:
+                    walk(k)
+                return
+            found = False
+            for name in metrics.get(id(c), ()):
+                m = registry.get(name)
+                if m is None:
+                    continue
+                for key, label in missing_fields(a.company, m.evidence):
+                    add(key, label, f"{tier_label}：{c.label}")
+                    found = True
+            if not found:
+                add(f"criterion:{t.tier}:{c.id}", c.label, f"{tier_label}：{c.label}（企业现状：{c.value}）")
+
         for c in t.criteria:
-            walk(c, TIER_LABELS[t.tier])
+            walk(c)
     for d in a.dimensions:
         for i in d.indicators:
-            if i.status is Status.NEEDS_DATA:
-                seen.setdefault(i.label, {"what": f"{i.label}（{i.evidence}）", "where": f"六维诊断：{d.label}"})
-    return list(seen.values())
+            if i.status is not Status.NEEDS_DATA:
+                continue
+            fields = missing_fields(a.company, i.evidence)
+            for key, label in fields:
+                add(key, label, f"六维诊断·{d.label}：{i.label}")
+            if not fields:
+                add(f"indicator:{d.key}:{i.id}", i.label, f"六维诊断·{d.label}：{i.label}（{i.evidence}）")
+    return [dict(r, settles="；".join(r["settles"])) for r in rows.values()]
+
+
+def manual_items(a: Assessment) -> list[dict[str, str]]:
+    out = []
+    for t in a.tiers:
+        for c in t.criteria:
+            for leaf in c.leaves():
+                if leaf.status is Status.MANUAL_REVIEW:
+                    out.append({"tier": TIER_LABELS.get(t.tier, t.label), "label": leaf.label,
+                                "note": leaf.note or "规则没有给出可计算的标准"})
+    return out
+
+
+# history -------------------------------------------------------------------------
+
+def _find(c: Criterion, crit_id: str) -> Criterion | None:
+    if c.id == crit_id:
+        return c
+    for k in c.children:
+        hit = _find(k, crit_id)
+        if hit is not None:
+            return hit
+    return None
+
+
+def current_state(a: Assessment, tier: str, crit_id: str) -> tuple[Status | None, str]:
+    """This round's status and value of a criterion (or score line ``score.<id>``)
+    of a tier; ``(None, "")`` when this round's rules have no such criterion."""
+    try:
+        t = a.tier(tier)
+    except KeyError:
+        return None, ""
+    if crit_id.startswith("score.") and t.score is not None:
+        line = next((ln for ln in t.score.lines if ln.id == crit_id[6:]), None)
+        if line is None:
+            return None, ""
+        status = (Status.MET if line.points >= line.max_points else
+                  Status.NEEDS_DATA if line.status is Status.NEEDS_DATA else Status.UNMET)
+        return status, f"{line.value}（{fmt_number(line.points)}/{fmt_number(line.max_points)} 分）"
+    for c in t.criteria:
+        hit = _find(c, crit_id)
+        if hit is not None:
+            return hit.status, hit.value
+    return None, ""
 
 
 def history_context(a: Assessment, h: History) -> dict[str, Any] | None:
+    """§7 跟踪总结: what changed since the previous round. A previous gap is
+    closed when its criterion is met this round (not merely because the plan
+    now aims at another tier); tiers whose rule set changed are not compared
+    criterion by criterion."""
     prev = h.previous
     if prev is None:
         return None
@@ -187,27 +453,188 @@ def history_context(a: Assessment, h: History) -> dict[str, Any] | None:
         dims.append({"label": d.label, "before": f"{score1(p.score):.1f}", "now": f"{score1(d.score):.1f}",
                      "delta": f"{delta:+.1f}"})
     tiers = []
+    changed_rules: dict[str, tuple[str, str]] = {}
     for t in a.tiers:
         try:
             p = prev.tier(t.tier)
         except KeyError:
             continue
-        tiers.append({"label": t.label, "before": p.status.label, "now": t.status.label,
-                      "changed": "有变化" if p.status is not t.status else ""})
-    now_gaps = {(g.tier, g.criterion) for g in a.gaps}
-    closed = [g for g in prev.gaps if (g.tier, g.criterion) not in now_gaps]
-    still = [g for g in prev.gaps if (g.tier, g.criterion) in now_gaps]
-    now_items = {p.item for p in a.plan}
+        if p.ruleset != t.ruleset:
+            changed_rules[t.tier] = (p.ruleset, t.ruleset)
+        change = "" if p.status is t.status else f"{p.status.label} → {t.status.label}"
+        tiers.append({"label": t.label, "before": STATUS_MARK[p.status], "now": STATUS_MARK[t.status],
+                      "changed": change or "无变化",
+                      "rules": p.ruleset if p.ruleset == t.ruleset else f"{p.ruleset} → {t.ruleset}"})
+    closed, still, superseded = [], [], {}
+    verdict: dict[int, str] = {}          # id(gap) -> closed | open | superseded
+    for g in prev.gaps:
+        if g.tier in changed_rules:
+            superseded[g.tier] = superseded.get(g.tier, 0) + 1
+            verdict[id(g)] = "superseded"
+            continue
+        status, value = current_state(a, g.tier, g.criterion)
+        row = {"tier": TIER_LABELS[g.tier], "label": g.label, "before": g.value,
+               "now": value or "—", "status": STATUS_MARK[status] if status else "— 不再适用"}
+        if status in (Status.MET, Status.NOT_APPLICABLE, None):
+            closed.append(row)
+            verdict[id(g)] = "closed"
+        else:
+            still.append(row)
+            verdict[id(g)] = "open"
+    plan_done, plan_open, plan_rules = [], [], []
+    for p in prev.plan:
+        v = {verdict.get(id(g), "open") for g in p.gaps}
+        if "open" in v:
+            plan_open.append(p.item_label)
+        elif v == {"superseded"}:
+            plan_rules.append(p.item_label)
+        else:
+            plan_done.append(p.item_label)
+    grade_before, grade_now = prev.grade.level, a.grade.level
     return {
         "round": prev.company.round,
         "link": Raw(f"[{prev.company.round} 轮报告]({prev.company.round}.md)"),
+        "level": {"before": grade_before, "now": grade_now,
+                  "changed": "无变化" if grade_before == grade_now else f"{grade_before} → {grade_now}"},
+        "next": {"before": TIER_LABELS[prev.next_tier] if prev.next_tier else "全部符合",
+                 "now": TIER_LABELS[a.next_tier] if a.next_tier else "全部符合"},
         "dimensions": dims,
         "tiers": tiers,
-        "closed": [{"tier": TIER_LABELS[g.tier], "label": g.label, "value": g.value} for g in closed],
-        "still": [{"tier": TIER_LABELS[g.tier], "label": g.label, "value": g.value} for g in still],
-        "plan_done": [p.item_label for p in prev.plan if p.item not in now_items],
-        "plan_open": [p.item_label for p in prev.plan if p.item in now_items],
+        "closed": closed,
+        "still": still,
+        "superseded": [{"tier": TIER_LABELS[t], "count": n, "before": changed_rules[t][0],
+                        "now": changed_rules[t][1]} for t, n in superseded.items()],
+        "plan_done": plan_done,
+        "plan_open": plan_open,
+        "plan_rules": plan_rules,
     }
+
+
+# the page ------------------------------------------------------------------------
+
+def plan_steps(a: Assessment) -> tuple[list[dict[str, Any]], list[str]]:
+    """The plan in steps along the tier path: the tiers the plan aims at, in the
+    order the plan maker took their gaps, each with the items that serve it
+    first (an item closing gaps of two tiers is listed under the first)."""
+    targets: list[str] = []
+    for g in a.gaps:
+        if g.tier not in targets:
+            targets.append(g.tier)
+    for p in a.plan:
+        for g in p.gaps:
+            if g.tier not in targets:
+                targets.append(g.tier)
+    steps: dict[str, dict[str, Any]] = {}
+    for n, tier in enumerate(targets, 1):
+        t = a.tier(tier)
+        why = "下一梯度" if tier == a.next_tier else (
+            f"{a.grade.level} 级服务路径的对标梯度" if tier in a.grade.path_tiers else "路径上的梯度")
+        steps[tier] = {"n": n, "tier": tier, "label": t.label, "status": STATUS_MARK[t.status], "why": why,
+                       "items": []}
+    for p in a.plan:
+        tiers = [g.tier for g in p.gaps]
+        first = min(tiers, key=targets.index) if tiers else targets[0]
+        also = [TIER_LABELS[x] for x in targets if x in tiers and x != first]
+        steps[first]["items"].append({
+            "order": p.order, "area": p.area_label, "item": p.item_label, "advice": p.advice,
+            "serves": "、".join([TIER_LABELS[first]] + also),
+            "gaps": [{"tier": TIER_LABELS[x.tier], "label": x.label, "value": x.value, "threshold": x.threshold,
+                      "status": STATUS_MARK[x.status],
+                      "shortfall": "；".join(y for y in (x.shortfall, x.money) if y) or "—"} for x in p.gaps]})
+    if not a.plan:
+        return [], [TIER_LABELS[t] for t in targets]
+    for tier, step in steps.items():
+        if not step["items"]:
+            covered = any(g.tier == tier for p in a.plan for g in p.gaps)
+            step["empty"] = ("这一梯度的差距由前面步骤的措施一并弥补。" if covered else
+                             "这一梯度的差距没有附录 C 措施可以弥补，见下方“其他差距”。")
+        else:
+            step["empty"] = ""
+    return list(steps.values()), [TIER_LABELS[t] for t in targets]
+
+
+def appendix_b_rows(a: Assessment) -> list[dict[str, str]]:
+    rows = []
+    for d in a.dimensions:
+        have = [f"{i.label}：{i.value}" for i in d.indicators if i.points >= i.max_points]
+        lack = [f"{i.label}：{i.value}" + (f"（{i.gap}）" if i.gap else "")
+                for i in d.indicators if i.points < i.max_points]
+        rows.append({"label": DIMENSION_APPENDIX_B.get(d.key, d.label), "score": f"{score1(d.score):.1f}",
+                     "have": "；".join(have) or "—", "lack": "；".join(lack) or "—"})
+    rows.append(appendix_b_other(a))
+    return rows
+
+
+def appendix_b_other(a: Assessment) -> dict[str, str]:
+    """附录 B「其他指标」: compliance, the 专精特新 title, listing and financing,
+    benchmarking against industry leaders, other qualifications. Not scored."""
+    c = a.company
+    have, lack = [], []
+    incident = c.compliance.no_major_incident_3y
+    (have if incident else lack).append(
+        "近三年未发生重大安全、质量、环境污染事故及违法违规行为：" + _bool(incident))
+    titles = c.honors.titles or ()
+    if any(t in titles for t in ("srdi_sme", "little_giant", "single_champion")):
+        have.append("专精特新中小企业认定（有效期内）：已获得")
+    else:
+        try:
+            now = STATUS_MARK[a.tier("srdi_sme").status]
+        except KeyError:
+            now = "未评价"
+        lack.append(f"专精特新中小企业认定（有效期内）：尚未获得（本次评价 {now}）")
+    listing = listing_text(c)
+    fin = financing_text(c)
+    line = f"上市计划与融资：{listing}；{fin}"
+    (lack if c.basic.listing.status is None and fin == "未报告" else have).append(line)
+    leaders = c.product.industry_leaders
+    if leaders:
+        have.append("与行业领军企业对标：" + "、".join(leaders))
+    else:
+        lack.append("与行业领军企业对标：未填报对标企业")
+    quals = [lookup(COMPANY, "honors.titles").choice_label(t) for t in titles] + list(c.honors.titles_other or ())
+    if quals:
+        have.append("相关部门资质认定：" + "、".join(quals))
+    else:
+        lack.append("相关部门资质认定：无")
+    return {"label": "其他指标", "score": "—", "have": "；".join(have) or "—", "lack": "；".join(lack) or "—"}
+
+
+def summary(a: Assessment, steps: list[dict[str, Any]], missing: list[dict[str, Any]]) -> list[str]:
+    """The findings a reader needs first, each taken from the assessment."""
+    out = []
+    if a.dimensions:
+        ranked = sorted(a.dimensions, key=lambda d: (-d.score, d.key))
+        top = "、".join(f"{d.label}（{score1(d.score):.1f}）" for d in ranked[:2])
+        low = "、".join(f"{d.label}（{score1(d.score):.1f}）" for d in reversed(ranked[-2:]))
+        out.append(f"六维诊断：优势维度为{top}；短板维度为{low}。")
+    met = [t.label for t in a.tiers if t.status is Status.MET]
+    out.append("梯度评价：已符合" + "、".join(met) + "。" if met else "梯度评价：尚未符合任何梯度。")
+    if a.next_tier:
+        t = a.tier(a.next_tier)
+        leaves = [x for c in t.criteria for x in open_leaves(c)]
+        counts = {s: sum(x.status is s for x in leaves) for s in (Status.UNMET, Status.NEEDS_DATA,
+                                                                  Status.MANUAL_REVIEW)}
+        parts = [f"{n} 项{s.label}" for s, n in counts.items() if n]
+        out.append(f"下一梯度为{t.label}（{STATUS_MARK[t.status]}）：" + ("、".join(parts) or "无未决条件") + "。")
+    else:
+        out.append("已符合全部梯度。")
+    if a.plan:
+        first = a.plan[0]
+        out.append(f"培育建议共 {len(a.plan)} 项，按 {a.grade.level} 级服务路径分 {len(steps)} 步；"
+                   f"首要措施：{first.area_label} · {first.item_label}。")
+    if missing:
+        out.append(f"待补充数据 {len(missing)} 项（见第六部分），补齐后可确定相应结论。")
+    return out
+
+
+def without_contact(c: Any) -> Any:
+    """The company as templates see it: ``basic.contact`` (personal data) emptied,
+    so not even a project's own template can print it into content/."""
+    contact = c.basic.contact
+    if contact is None:
+        return c
+    empty = type(contact)(**{f.name: None for f in dataclasses.fields(contact)})
+    return dataclasses.replace(c, basic=dataclasses.replace(c.basic, contact=empty))
 
 
 def report_context(a: Assessment, ctx: MetricContext, h: History, charts: dict[str, str],
@@ -227,40 +654,35 @@ def report_context(a: Assessment, ctx: MetricContext, h: History, charts: dict[s
                 "lines": [{"group": next(gr.label for gr in t.score.groups if gr.key == ln.group),
                            "label": ln.label, "value": ln.value, "points": fmt_number(ln.points),
                            "max": fmt_number(ln.max_points), "bands": ln.bands,
-                           "status": STATUS_MARK[ln.status]} for ln in t.score.lines],
+                           "status": indicator_verdict(ln.points, ln.max_points, ln.status)}
+                          for ln in t.score.lines],
                 "groups": [{"label": gr.label, "points": fmt_number(gr.points), "max": fmt_number(gr.max_points),
                             "min": "—" if gr.minimum is None else fmt_number(gr.minimum),
-                            "ok": "—" if gr.minimum is None else ("○" if gr.points >= gr.minimum else "×")}
+                            "ok": "—" if gr.minimum is None else (
+                                "○ 达到" if gr.points >= gr.minimum else
+                                "△ 待补充数据" if gr.best_points >= gr.minimum else "× 未达到")}
                            for gr in t.score.groups],
             }
         tiers.append({"id": t.tier, "label": t.label, "status": STATUS_MARK[t.status], "ruleset": t.ruleset,
                       "reason": t.ruleset_reason,
                       "route": {"score": "评分路线", "direct": "直通条件"}.get(t.route or "", ""),
                       "rows": rows, "score": score})
-    appendix_b = []
-    for d in a.dimensions:
-        have = [f"{i.label}：{i.value}" for i in d.indicators if i.points == i.max_points]
-        lack = [f"{i.label}：{i.value}" + (f"（{i.gap}）" if i.gap else "")
-                for i in d.indicators if i.points < i.max_points]
-        appendix_b.append({"label": DIMENSION_APPENDIX_B.get(d.key, d.label), "score": f"{score1(d.score):.1f}",
-                           "have": "；".join(have) or "—", "lack": "；".join(lack) or "—"})
-    plan = []
-    for p in a.plan:
-        plan.append({"order": p.order, "area": p.area_label, "item": p.item_label, "advice": p.advice,
-                     "gaps": [{"tier": TIER_LABELS[x.tier], "label": x.label, "value": x.value,
-                               "threshold": x.threshold, "status": STATUS_MARK[x.status],
-                               "shortfall": "；".join(y for y in (x.shortfall, x.money) if y)} for x in p.gaps]})
+    steps, targets = plan_steps(a)
+    planned = {id(x) for p in a.plan for x in p.gaps}
     other_gaps = [{"tier": TIER_LABELS[x.tier], "label": x.label, "value": x.value, "threshold": x.threshold,
                    "status": STATUS_MARK[x.status]}
-                  for x in a.gaps if not any(x in p.gaps for p in a.plan)]
+                  for x in a.gaps if id(x) not in planned and not any(x in p.gaps for p in a.plan)]
     # only rounds before this one: a published round's page never changes when new data lands
     earlier = []
     for r in h.rounds:
         if r.company.round == c.round:
             break
         earlier.append(r.company.round)
+    missing = missing_items(a, ctx)
+    path = [{"label": TIER_LABELS[t], "status": STATUS_MARK[a.tier(t).status]}
+            for t in g.path_tiers if any(x.tier == t for x in a.tiers)]
     return {
-        "c": c,
+        "c": without_contact(c),
         "name": c.basic.name,
         "company_id": c.company_id,
         "round": c.round,
@@ -269,28 +691,38 @@ def report_context(a: Assessment, ctx: MetricContext, h: History, charts: dict[s
         "credit_code": c.basic.credit_code or "未报告",
         "grade": g,
         "revenue": fmt_number(g.revenue),
+        "path": path,
         "next_tier": TIER_LABELS[a.next_tier] if a.next_tier else "已符合全部梯度",
-        "tier_glance": [{"label": t.label, "status": STATUS_MARK[t.status], "ruleset": t.ruleset} for t in a.tiers],
+        "tier_glance": [{"label": t.label, "status": STATUS_MARK[t.status], "ruleset": t.ruleset,
+                         "reason": t.ruleset_reason} for t in a.tiers],
         "rulesets": ", ".join(a.rulesets),
         "version": __version__,
         "digest": c.digest[:12],
         "data_revision": data_revision,
+        "summary": summary(a, steps, missing),
         "years": [y.year for y in c.financials],
         "financials": financial_rows(c, ctx),
         "derived": derived_rows(ctx),
         "profile": profile_rows(c),
         "dimensions": [{"label": d.label, "score": f"{score1(d.score):.1f}", "plugin": d.plugin,
                         "complete": d.complete,
+                        "earned": fmt_number(sum((i.points for i in d.indicators), Fraction(0))),
+                        "max": fmt_number(sum((i.max_points for i in d.indicators), Fraction(0))),
                         "indicators": [{"label": i.label, "value": i.value, "target": i.target,
                                         "points": fmt_number(i.points), "max": fmt_number(i.max_points),
-                                        "status": STATUS_MARK[i.status], "source": i.source}
+                                        "status": indicator_verdict(i.points, i.max_points, i.status),
+                                        "source": i.source}
                                        for i in d.indicators]} for d in a.dimensions],
-        "appendix_b": appendix_b,
+        "incomplete": [d.label for d in a.dimensions if not d.complete],
+        "appendix_b": appendix_b_rows(a),
         "tiers": tiers,
-        "plan": plan,
+        "plan": [dict(p, items=p["items"]) for p in steps],
+        "plan_count": len(a.plan),
+        "targets": targets,
         "other_gaps": other_gaps,
         "history": history_context(a, h),
-        "missing": missing_items(a),
+        "missing": missing,
+        "manual": manual_items(a),
         "interpretations": a.interpretations,
         "charts": {k: Raw(v) for k, v in charts.items()},
         "earlier": [Raw(f"[{r}]({r}.md)") for r in earlier],

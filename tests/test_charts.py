@@ -1,0 +1,174 @@
+"""Charts: deterministic SVG, Chinese drawn with the registered CJK font,
+no missing glyphs, and a clear failure when the font is not installed."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import warnings
+from fractions import Fraction
+
+import matplotlib
+import pytest
+from matplotlib import font_manager
+
+from zjtx_site.render import charts
+
+DIMS = ["专业化", "精细化", "特色化", "创新能力", "产业链配套", "主导产品所属领域"]
+SCORES = [Fraction(90), Fraction(595, 10), Fraction(75), Fraction(674, 10), Fraction(60), Fraction(165, 2)]
+YEARS = [2023, 2024, 2025]
+SERIES = {"营业收入": [Fraction(6800), Fraction(8600), Fraction(10400)],
+          "主营业务收入": [Fraction(6530), Fraction(8320), Fraction(10080)],
+          "研发费用": [Fraction(290), None, Fraction(760)],
+          "净利润": [Fraction(-420), Fraction(450), Fraction(690)]}
+
+
+def _all_charts() -> dict[str, bytes]:
+    return {
+        "radar": charts.radar(DIMS, SCORES),
+        "radar_titled": charts.radar(DIMS, SCORES, title="六维诊断（2026 轮）"),
+        "trend": charts.trend(YEARS, SERIES),
+        "rounds": charts.rounds(["2025", "2026", "2026-h2"], {d: [Fraction(40), Fraction(50), s]
+                                                              for d, s in zip(DIMS, SCORES)}),
+        "bars": charts.bars(["L1", "L2", "L3", "L4", "L5"], [1, 3, 4, 2, 0]),
+    }
+
+
+def _cjk_font():
+    """The face of the registered file that the family name resolves to (a .ttc holds several)."""
+    charts.setup_fonts()
+    return font_manager.get_font(font_manager.findfont(font_manager.FontProperties(family=charts.FONT_FAMILY),
+                                                       fallback_to_default=False))
+
+
+def _glyph_id(char: str) -> bytes:
+    """The id matplotlib gives a glyph of the CJK font in an SVG with text as paths."""
+    font = _cjk_font()
+    assert font.get_char_index(ord(char)) != 0, f"{char} not in the font"
+    return f"{font.postscript_name}-{font.get_char_index(ord(char)):x}".encode()
+
+
+def test_same_input_gives_the_same_bytes():
+    first, second = _all_charts(), _all_charts()
+    for name in first:
+        assert first[name] == second[name], name
+        assert first[name].startswith(b"<?xml")
+
+
+def test_bytes_do_not_depend_on_global_matplotlib_settings():
+    before = _all_charts()
+    with matplotlib.rc_context({"lines.linewidth": 9, "font.size": 20, "svg.hashsalt": "other",
+                                "axes.prop_cycle": matplotlib.cycler(color=["#000000"]),
+                                "svg.fonttype": "none"}):
+        during = _all_charts()
+    assert during == before
+
+
+def test_different_input_gives_different_bytes():
+    assert charts.radar(DIMS, SCORES) != charts.radar(DIMS, SCORES[::-1])
+
+
+def test_no_date_or_creator_metadata():
+    for name, svg in _all_charts().items():
+        assert b"<dc:date" not in svg, name
+        assert b"<dc:creator" not in svg and b"Matplotlib v" not in svg, name
+        assert not re.search(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", svg), name
+
+
+def test_the_cjk_font_is_registered_by_path():
+    charts.setup_fonts()
+    path = charts.font_path()
+    assert path in charts.FONT_CANDIDATES
+    entries = [f for f in font_manager.fontManager.ttflist if f.fname == path]
+    assert any(f.name == charts.FONT_FAMILY for f in entries)
+    found = font_manager.findfont(font_manager.FontProperties(family=charts.FONT_FAMILY),
+                                  fallback_to_default=False)
+    assert found == path
+    assert _cjk_font().family_name == charts.FONT_FAMILY
+
+
+def test_chinese_labels_are_drawn_with_the_cjk_font():
+    """Text is drawn as paths (the page needs no font): every Chinese character of
+    the labels is a glyph of the CJK font, and no glyph comes from a fallback font."""
+    svgs = _all_charts()
+    for name, svg in svgs.items():
+        assert b"<text" not in svg, name               # svg.fonttype = path
+        fonts = {m.rsplit(b"-", 1)[0] for m in re.findall(rb'<path id="([A-Za-z][\w-]*-[0-9a-f]+)"', svg)}
+        fonts = {f for f in fonts if not f.startswith((b"m", b"C"))}   # marker and clip ids
+        assert fonts == {_cjk_font().postscript_name.encode()}, (name, fonts)
+    for char in "".join(DIMS):
+        assert _glyph_id(char) in svgs["radar"], char
+    for char in "营业收入主营研发费用净利润经营规模年万元":
+        assert _glyph_id(char) in svgs["trend"], char
+    for char in "得分轮":
+        assert _glyph_id(char) in svgs["rounds"], char
+    for char in "企业数":
+        assert _glyph_id(char) in svgs["bars"], char
+    for char in "六维诊断（轮）":
+        assert _glyph_id(char) in svgs["radar_titled"], char
+
+
+def test_no_missing_glyph_warnings(caplog):
+    """Warnings made errors while every chart is drawn, and no findfont fallback logged."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with caplog.at_level(logging.DEBUG, logger="matplotlib.font_manager"):
+            _all_charts()
+            charts.radar(["网络强国", "“六基”", "Ⅰ/Ⅱ类", "－–—", "≥≤", "小巨人"], SCORES)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+    assert "findfont: Font family" not in caplog.text
+
+
+def test_radar_is_a_full_circle_starting_at_the_top():
+    """Regression: negative spoke angles stretched the polar axes into a wedge."""
+    charts.setup_fonts()
+    fig = charts.radar.__wrapped__(DIMS, SCORES)
+    ax = fig.axes[0]
+    assert ax.get_thetamin() == pytest.approx(0) and ax.get_thetamax() == pytest.approx(360)
+    assert ax.get_theta_offset() == pytest.approx(math.pi / 2)     # first spoke at 12 o'clock
+    assert ax.get_theta_direction() == -1                            # clockwise
+    assert ax.get_ylim() == (0, 100)
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks == [f"{d}\n{float(s):.1f}" for d, s in zip(DIMS, SCORES)]
+
+
+def test_trend_leaves_a_gap_for_an_unreported_year():
+    charts.setup_fonts()
+    fig = charts.trend.__wrapped__(YEARS, SERIES)
+    left, right = fig.axes
+    rd = next(line for line in right.get_lines() if line.get_label().startswith("研发费用"))
+    ys = list(rd.get_ydata())
+    assert ys[0] == 290 and math.isnan(ys[1]) and ys[2] == 760
+    assert rd.get_label() == "研发费用（部分年度未报告）"
+    assert {line.get_label() for line in left.get_lines()} >= {"营业收入", "主营业务收入"}
+
+
+@pytest.fixture
+def no_font(monkeypatch):
+    monkeypatch.setattr(charts, "FONT_CANDIDATES", ("/nonexistent/NotoSansCJK-Regular.ttc",
+                                                    "/nonexistent/NotoSansCJKsc-Regular.otf"))
+    monkeypatch.setattr(charts, "_ready", False)
+    monkeypatch.setattr(charts, "_font_path", None)
+
+
+def test_a_missing_font_fails_with_a_clear_message(no_font):
+    with pytest.raises(charts.FontMissing) as exc:
+        charts.radar(DIMS, SCORES)
+    msg = str(exc.value)
+    assert "找不到中文字体" in msg and "Noto Sans CJK" in msg
+    assert "fonts-noto-cjk" in msg                      # what to install
+    assert "/nonexistent/NotoSansCJK-Regular.ttc" in msg  # where it looked
+    for draw in (lambda: charts.trend(YEARS, SERIES), lambda: charts.bars(["L1"], [1]),
+                 lambda: charts.rounds(["2025"], {"专业化": [Fraction(1)]})):
+        with pytest.raises(charts.FontMissing):
+            draw()
+
+
+def test_a_missing_font_stops_the_build(no_font, tmp_path):
+    from report_helpers import build, make_project
+
+    project = make_project(tmp_path / "p", ["gz-shuobai-materials"])
+    with pytest.raises(charts.FontMissing, match="找不到中文字体"):
+        build(project)
+    assert not (project / "content").exists()
