@@ -41,6 +41,13 @@ def spy(monkeypatch):
         return put(self, rel, key, made)
 
     monkeypatch.setattr(build_mod.Writer, "put", recording_put)
+    draw = build_mod.Writer.draw_charts
+
+    def recording_draw(self, progress):
+        rendered.extend(rel for rel, _, _ in self.charts)   # charts queued to be drawn
+        return draw(self, progress)
+
+    monkeypatch.setattr(build_mod.Writer, "draw_charts", recording_draw)
     for name in ("radar", "trend", "rounds"):
         fn = getattr(charts, name)
 

@@ -68,17 +68,58 @@ class Writer:
         self.new: dict[str, str] = {}
         self.rendered = self.reused = 0
 
-    def put(self, rel: str, key: str, make: Callable[[], bytes]) -> None:
+        self.charts: list[tuple[str, str, tuple]] = []   # (rel, chart function, args) to draw
+
+    def _reuse(self, rel: str, key: str) -> bool:
         target = self.staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
+        self.new[rel] = key
         prev = self.previous / rel
         if self.old.get(rel) == key and prev.is_file():
             shutil.copyfile(prev, target)
             self.reused += 1
-        else:
-            target.write_bytes(make())
+            return True
+        return False
+
+    def put(self, rel: str, key: str, make: Callable[[], bytes]) -> None:
+        if not self._reuse(rel, key):
+            (self.staging / rel).write_bytes(make())
             self.rendered += 1
-        self.new[rel] = key
+
+    def put_chart(self, rel: str, key: str, chart: str, *args: Any) -> None:
+        """A chart (a function of render.charts) to draw unless reusable.
+
+        Charts are the slow part of a cold build, so they are drawn together
+        at the end, on every core; each is a pure function of its arguments,
+        so the bytes are the same however the work is split."""
+        if not self._reuse(rel, key):
+            self.charts.append((rel, chart, args))
+
+    def draw_charts(self, progress: Callable[[str], None]) -> None:
+        jobs, self.charts = self.charts, []
+        if not jobs:
+            return
+        workers = min(os.cpu_count() or 1, 8)
+        if len(jobs) < 16 or workers < 2:
+            results = map(_draw_chart, jobs)
+        else:
+            import concurrent.futures
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("fork")
+            pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx)
+            results = pool.map(_draw_chart, jobs, chunksize=8)
+        for (rel, _, _), data in zip(jobs, results):
+            (self.staging / rel).write_bytes(data)
+            self.rendered += 1
+        if len(jobs) >= 16 and workers >= 2:
+            pool.shutdown()
+        progress(f"已绘制 {len(jobs)} 张图表")
+
+
+def _draw_chart(job: tuple[str, str, tuple]) -> bytes:
+    _, name, args = job
+    return getattr(charts, name)(*args)
 
 
 def data_revision(companies: list[Any]) -> str:
@@ -122,6 +163,7 @@ def build(project: Path, *, keep_going: bool = False, forced: str | None = None,
         manifest = {}
     writer = Writer(content_new, project / "content", manifest)
     render_content(project, engine, assessments, writer, progress)
+    writer.draw_charts(progress)
     progress(f"content/：重新生成 {writer.rendered} 个文件，沿用 {writer.reused} 个")
 
     site_new = staging / "site"
@@ -154,7 +196,9 @@ def render_content(project: Path, engine: Engine, assessments: list[Assessment],
     tdigest = template_digest(env, builtin_template_names())
     rules_digest = _hash(*(json.dumps(engine.rulesets[k].tiers, sort_keys=True, default=str)
                            for k in sorted(engine.rulesets)))
-    base = _hash(__version__, code_digest(), tdigest, rules_digest)
+    # charts depend on the code and their data only; pages also on templates and rules
+    chart_base = _hash(__version__, code_digest())
+    base = _hash(chart_base, tdigest, rules_digest)
     companies = [a.company for a in assessments]
     revision = data_revision(companies)
     by_company: dict[str, list[Assessment]] = {}
@@ -173,23 +217,21 @@ def render_content(project: Path, engine: Engine, assessments: list[Assessment],
             key = _hash(base, chain)    # this round and its earlier ones, never later ones
             prefix = f"companies/{cid}/{c.round}"
             dims = a.dimensions
-            w.put(f"{prefix}-radar.svg", _hash(base, c.digest, "radar"),
-                  lambda dims=dims: charts.radar([d.label for d in dims], [d.score for d in dims]))
+            w.put_chart(f"{prefix}-radar.svg", _hash(chart_base, c.digest, "radar"), "radar",
+                        [d.label for d in dims], [d.score for d in dims])
             years = [y.year for y in c.financials]
-            w.put(f"{prefix}-trend.svg", _hash(base, c.digest, "trend"),
-                  lambda c=c, years=years: charts.trend(years, {
-                      "营业收入": [y.revenue for y in c.financials],
-                      "主营业务收入": [y.main_revenue for y in c.financials],
-                      "研发费用": [y.rd_expense for y in c.financials],
-                      "净利润": [y.net_profit for y in c.financials]}))
+            w.put_chart(f"{prefix}-trend.svg", _hash(chart_base, c.digest, "trend"), "trend", years, {
+                "营业收入": [y.revenue for y in c.financials],
+                "主营业务收入": [y.main_revenue for y in c.financials],
+                "研发费用": [y.rd_expense for y in c.financials],
+                "净利润": [y.net_profit for y in c.financials]})
             chart_md = {"radar": f"![六维诊断雷达图]({c.round}-radar.svg)",
                         "trend": f"![近三年经营趋势]({c.round}-trend.svg)", "rounds": ""}
             if idx > 0:
                 upto = rounds[: idx + 1]
-                w.put(f"{prefix}-rounds.svg", _hash(base, chain, "rounds"),
-                      lambda upto=upto: charts.rounds([r.company.round for r in upto],
-                                                      {d.label: [r.dimension(d.key).score for r in upto]
-                                                       for d in upto[-1].dimensions}))
+                w.put_chart(f"{prefix}-rounds.svg", _hash(chart_base, chain, "rounds"), "rounds",
+                            [r.company.round for r in upto],
+                            {d.label: [r.dimension(d.key).score for r in upto] for d in upto[-1].dimensions})
                 chart_md["rounds"] = f"![各轮六维得分]({c.round}-rounds.svg)"
             hist = History(previous=rounds[idx - 1] if idx else None, rounds=tuple(rounds[: idx + 1]))
             w.put(f"{prefix}.md", key, lambda a=a, hist=hist, chart_md=chart_md: env.get_template(
