@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from zjtx_site import cli_forms
+from zjtx_site import cli
 from zjtx_site.builtin.grading import grading_data
 from zjtx_site.creditcode import check_char
 from zjtx_site.excel.classify import RegistryError, classify
@@ -185,13 +185,13 @@ def test_missing_and_duplicate_columns(tmp_path):
 
 def test_the_command(tmp_path, capsys):
     src = write_csv(tmp_path / "名录.csv", EN, [["a", "", "3000", "rail", "", ""], ["b", "", "x", "rail", "", ""]])
-    code_ = cli_forms.main(["classify", str(src), "--no-chart"])
+    code_ = cli.main(["classify", str(src), "--no-chart"])
     out, err = capsys.readouterr()
     assert code_ == 1   # a bad row: the exit status says so, the rest is graded
     assert "名录.csv：第 3 行，「revenue」列：错误：营业收入应为数字（万元），实际是“x”" in err
     assert "已分级 1 家" in out
     assert (tmp_path / "名录-分级.csv").is_file()
-    code_ = cli_forms.main(["classify", str(tmp_path / "none.csv")])
+    code_ = cli.main(["classify", str(tmp_path / "none.csv")])
     assert code_ == 2 and "文件不存在" in capsys.readouterr().err
 
 

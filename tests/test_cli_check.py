@@ -280,7 +280,7 @@ def test_project_option_with_relative_paths(make_project, run_cli, valid_text, t
 
 def test_problem_paths_can_be_opened_from_where_it_runs(make_project, run_cli, valid_text, tmp_path,
                                                         monkeypatch):
-    root = make_project({"gz-b/2026.yaml": replace_once(valid_text, "schema: 1 ", "schema: 2 ")})
+    make_project({"gz-b/2026.yaml": replace_once(valid_text, "schema: 1 ", "schema: 2 ")})
     monkeypatch.chdir(tmp_path)
     code, out, err = run_cli("-C", "proj", "check")
     (m,) = problem_lines(err)

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
-from zjtx_site import cli, cli_forms
+from zjtx_site import cli
 from zjtx_site.excel import FORM_SHEET, FormError
 from zjtx_site.excel.form import cell_name, form_bytes, parse_dotted
 from zjtx_site.excel.importer import import_form
@@ -352,7 +352,7 @@ def test_cross_field_and_required_problems_are_placed_at_cells(form):
 # Writing: only when valid, overwrite only with --force, backups outside companies/ ----
 
 def run(capsys, *argv) -> tuple[int, str, str]:
-    code = cli_forms.main([str(a) for a in argv])
+    code = cli.main([str(a) for a in argv])
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
     return code, out, err

@@ -17,7 +17,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
 from zjtx_site import yamlload
 from zjtx_site.loader import validate_text
@@ -217,7 +216,6 @@ def test_unknown_key_that_is_not_text(valid_text, key):
 def test_wrong_type(valid_text, old, new, label, key, hint):
     text = replace_once(valid_text, old, new)
     p = only_problem(text)
-    value = new.split(": ", 1)[1]
     assert (p.line, p.column) == (line_of(text, new), value_col(text, new))
     assert f"「{label}」（{key}）" in p.message
     assert hint in p.message

@@ -185,31 +185,3 @@ def add_form_commands(sub) -> None:
     s.add_argument("--no-chart", action="store_true", help="不生成柱状图")
     s.add_argument("--show-errors", type=int, default=20, metavar="N", help="在终端列出前 N 个问题（默认 20）")
     s.set_defaults(func=cmd_classify)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="zjtx", description="zjtx 表单与名录分级命令")
-    p.add_argument("-C", "--project", default=".", metavar="DIR", help="项目目录（默认：当前目录）")
-    sub = p.add_subparsers(dest="command", metavar="命令")
-    add_form_commands(sub)
-    return p
-
-
-def main(argv: list[str] | None = None) -> int:
-    """The three commands on their own (until cli.py registers them)."""
-    from .cli import UsageError
-
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    try:
-        return args.func(args)
-    except UsageError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -8,7 +8,7 @@ Excel form, reports) reads it from there, never from a literal of its own.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterator
 

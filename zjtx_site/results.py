@@ -8,7 +8,7 @@ never a zero. No presentation lives here: templates decide how it looks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 from .spans import Status

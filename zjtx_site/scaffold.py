@@ -94,7 +94,13 @@ def _choices_block(f: Field, pad: str) -> list[str]:
     return lines
 
 
-def _emit(f: Field, data: dict | None, indent: int, out: list[str], first_prefix: str = "") -> None:
+def emit(f: Field, data: dict | None, indent: int, out: list[str], first_prefix: str = "",
+         as_is: bool = False) -> None:
+    """The commented YAML lines of ``data`` under field ``f``.
+
+    A scaffold (``as_is=False``) offers every key as a blank to fill in. An
+    import (``as_is=True``) writes the data exactly: an absent optional group
+    stays absent, its keys shown only as comments."""
     # an earlier round is parsed, not validated: a group may be anything
     data = data if isinstance(data, dict) else {}
     pad = " " * indent
@@ -106,22 +112,28 @@ def _emit(f: Field, data: dict | None, indent: int, out: list[str], first_prefix
             out.append(f"# ── {c.section} " + "─" * 20)
         if c.kind is Kind.GROUP:
             out.append(f"{lead}{c.key}:{_comment(c)}")
-            _emit(c, v, indent + 2, out)
+            if as_is and v is None and not c.required:
+                sample: list[str] = []
+                emit(c, {}, indent + 2, sample)
+                out.extend(f"{pad}  # {ln[len(pad) + 2:]}" for ln in sample)
+            else:
+                emit(c, v, indent + 2, out, as_is=as_is)
         elif c.kind is Kind.RECORDS:
             if not v:
                 # absent stays absent ("not reported"); only a reported empty list is "none"
                 out.append(f"{lead}{c.key}:{' []' if v is not None else ''}{_comment(c)}")
                 # the fields of a record, commented out, so every field of the form is shown
-                sample: list[str] = []
-                _emit(c, {}, indent + 4, sample, first_prefix=f"{pad}  - ")
+                sample = []
+                emit(c, {}, indent + 4, sample, first_prefix=f"{pad}  - ")
                 out.extend(f"{pad}  # {ln[len(pad) + 2:]}" for ln in sample)
                 continue
             out.append(f"{lead}{c.key}:{_comment(c)}")
             for rec in v:
-                _emit(c, rec, indent + 4, out, first_prefix=f"{pad}  - ")
+                emit(c, rec, indent + 4, out, first_prefix=f"{pad}  - ", as_is=as_is)
         elif c.kind is Kind.FREE:
             # carried over as written: plugins read it, the form does not ask for it
-            out.append(f"{lead}{c.key}: {_flow(v) if isinstance(v, dict) else '{}'}{_comment(c)}")
+            shown = _flow(v) if isinstance(v, dict) else ("" if as_is else "{}")
+            out.append(f"{lead}{c.key}: {shown}".rstrip() + _comment(c))
         elif c.kind in (Kind.ENUM_LIST, Kind.TEXT_LIST):
             # a blank required list is an error until staff write [] ("none") or the items
             shown = _flow_list(v) if v is not None else ""
@@ -160,5 +172,5 @@ def scaffold(company_id: str, round_id: str, previous: dict | None = None) -> st
                                  and a["year"] >= year - 3]
     data["innovation"] = inn
     out = [HEADER.format(company_id=company_id, round=round_id).rstrip("\n")]
-    _emit(COMPANY, data, 0, out)
+    emit(COMPANY, data, 0, out)
     return "\n".join(out) + "\n"

@@ -22,7 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
 from . import fastyaml
-from .fastyaml import BadNumber, DateText
+from .fastyaml import BadNumber, DateText  # noqa: F401  (re-exported for validate, scaffold)
 from .problems import DocPath, Problem
 from .schema import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 

@@ -499,56 +499,13 @@ def company_yaml(company_id: str, round_id: str, data: dict, source: str = "") -
     a record list that is absent is written as an empty key with its fields
     commented out), ``[]`` stays ``[]``."""
     from ..scaffold import HEADER as SCAFFOLD_HEADER
+    from ..scaffold import emit
 
     out = [SCAFFOLD_HEADER.format(company_id=company_id, round=round_id).rstrip("\n")]
     if source:
         out.append(f"# 由 zjtx import 从 Excel 表单 {source} 导入；表单中留空的项目在此留空（未报告）。")
-    _emit(COMPANY, data, 0, out)
+    emit(COMPANY, data, 0, out, as_is=True)
     return "\n".join(out) + "\n"
-
-
-def _emit(f: Field, data: Any, indent: int, out: list[str], first_prefix: str = "") -> None:
-    from ..scaffold import _choices_block, _comment, _flow, _flow_list, _scalar
-
-    data = data if isinstance(data, dict) else {}
-    pad = " " * indent
-    for i, c in enumerate(f.children):
-        lead = first_prefix if (i == 0 and first_prefix) else pad
-        v = data.get(c.key)
-        if c.section and indent == 0:
-            out.append("")
-            out.append(f"# ── {c.section} " + "─" * 20)
-        if c.kind is Kind.GROUP:
-            out.append(f"{lead}{c.key}:{_comment(c)}")
-            if v is None and not c.required:
-                sample: list[str] = []
-                _emit(c, {}, indent + 2, sample)
-                out.extend(f"{pad}  # {ln[len(pad) + 2:]}" for ln in sample)
-            else:
-                _emit(c, v, indent + 2, out)
-        elif c.kind is Kind.RECORDS:
-            if not v:
-                empty = " []" if isinstance(v, (list, tuple)) else ""
-                out.append(f"{lead}{c.key}:{empty}{_comment(c)}")
-                sample = []
-                _emit(c, {}, indent + 4, sample, first_prefix=f"{pad}  - ")
-                out.extend(f"{pad}  # {ln[len(pad) + 2:]}" for ln in sample)
-                continue
-            out.append(f"{lead}{c.key}:{_comment(c)}")
-            for rec in v:
-                _emit(c, rec, indent + 4, out, first_prefix=f"{pad}  - ")
-        elif c.kind is Kind.FREE:
-            shown = "" if v is None else _flow(v)
-            out.append(f"{lead}{c.key}: {shown}".rstrip() + _comment(c))
-        elif c.kind in (Kind.ENUM_LIST, Kind.TEXT_LIST):
-            if isinstance(v, (list, tuple)):
-                shown = _flow_list(list(v))
-            else:
-                shown = "" if v is None else _scalar(v)
-            out.append(f"{lead}{c.key}: {shown}".rstrip() + _comment(c))
-            out.extend(_choices_block(c, pad))
-        else:
-            out.append(f"{lead}{c.key}: {_scalar(v)}".rstrip() + _comment(c))
 
 
 # The import ------------------------------------------------------------------
