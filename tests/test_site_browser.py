@@ -226,6 +226,33 @@ def check_pages(drv, base: str, names: dict[tuple[str, str], str]) -> None:
     assert len(rows) >= len(latest)
     missing = [name for name in latest.values() if name not in text]
     assert not missing, f"companies missing from the portfolio tables: {missing}"
+    check_table_tools(drv)
+
+
+def check_table_tools(drv) -> None:
+    """The all-companies table filters by typed terms and sorts on a header click."""
+    from selenium.webdriver.common.by import By
+
+    box = drv.find_element(By.CSS_SELECTOR, ".zjtx-sortable")
+    rows = box.find_elements(By.CSS_SELECTOR, "table tbody tr")
+    levels = [r.find_elements(By.TAG_NAME, "td")[2].text for r in rows]
+    field = box.find_element(By.CSS_SELECTOR, "input.zjtx-filter")
+    field.send_keys("L4")
+    visible = [r for r in rows if r.is_displayed()]
+    assert visible and len(visible) == levels.count("L4"), (len(visible), levels)
+    assert all(r.find_elements(By.TAG_NAME, "td")[2].text == "L4" for r in visible)
+    field.clear()
+    field.send_keys(" ")   # an empty filter shows every row again
+    assert all(r.is_displayed() for r in rows)
+    header = box.find_elements(By.CSS_SELECTOR, "table thead th")[2]
+    header.click()
+    after = [r.find_elements(By.TAG_NAME, "td")[2].text
+             for r in box.find_elements(By.CSS_SELECTOR, "table tbody tr")]
+    assert after == sorted(levels)
+    header.click()
+    after = [r.find_elements(By.TAG_NAME, "td")[2].text
+             for r in box.find_elements(By.CSS_SELECTOR, "table tbody tr")]
+    assert after == sorted(levels, reverse=True)
 
 
 def check_search(drv, base: str, names: dict[tuple[str, str], str]) -> None:
