@@ -10,6 +10,7 @@ band.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from fractions import Fraction
 from typing import Any
 
@@ -22,7 +23,9 @@ class SpecError(ValueError):
     """A rule or dimension data file that does not make sense."""
 
 
+@lru_cache(maxsize=1024)
 def frac(x: Any) -> Fraction:
+    """A number from a data file, exactly (``0.1`` is one tenth, not a float's value)."""
     if isinstance(x, bool):
         return Fraction(int(x))
     return Fraction(str(x)) if not isinstance(x, (int, Fraction)) else Fraction(x)

@@ -18,9 +18,17 @@ def round_half_up(x: Fraction, places: int) -> Decimal:
         if x.denominator != 1 else Decimal(x.numerator).quantize(q)
 
 
-@lru_cache(maxsize=4096)
 def fmt_number(x: Fraction | int | Decimal, places: int = 2) -> str:
     """At most ``places`` decimals, trailing zeros dropped: 57, 57.5, 2.35."""
+    if type(x) is Fraction and x.denominator == 1:
+        return str(x.numerator)          # whole numbers, the common case: nothing to round
+    if type(x) is int:
+        return str(x)
+    return _fmt_rounded(x, places)
+
+
+@lru_cache(maxsize=4096)
+def _fmt_rounded(x: Fraction | Decimal, places: int) -> str:
     d = round_half_up(Fraction(x), places)
     text = format(d, "f")
     if "." in text:

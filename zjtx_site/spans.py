@@ -80,7 +80,8 @@ class Span:
 
     @property
     def known(self) -> bool:
-        return self.lo is not None and self.lo == self.hi
+        # Span.of shares one object for both ends: test identity before value
+        return self.lo is not None and (self.lo is self.hi or self.lo == self.hi)
 
     @property
     def value(self) -> Fraction | None:
