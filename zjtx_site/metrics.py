@@ -116,6 +116,17 @@ def _growth(c: Any, i: int) -> Span:
     return Span.of((Fraction(cur) / Fraction(prev) - 1) * HUNDRED)
 
 
+@metric("year_share", "比例（按年度）", "%", "financials[i]")
+def _year_share(c, part, whole, i):
+    """part / whole × 100 in year i (the report's per-year table)."""
+    return _ratio(getattr(_y(c, i), part), getattr(_y(c, i), whole))
+
+
+@metric("year_growth", "主营业务收入增长率（按年度）", "%", "financials[i-1..i].main_revenue", "market_share")
+def _year_growth(c, i):
+    return _growth(c, i)
+
+
 @metric("main_growth", "上年度主营业务收入增长率", "%", "financials[1..2].main_revenue", "market_share")
 def _main_growth(c):
     return _growth(c, 2)

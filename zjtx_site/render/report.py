@@ -59,14 +59,11 @@ class History:
 
 
 
-def _pct(a: Any, b: Any) -> str:
-    if a is None or b is None or b == 0:
-        return "未报告" if a is None or b is None else "—"
-    return fmt_number(Fraction(a) / Fraction(b) * 100) + "%"
-
-
 def financial_rows(c: Any, ctx: MetricContext) -> list[list[str]]:
-    """The 3-year table (采集表 二) and, per year, the ratios derived from it."""
+    """The 3-year table (采集表 二) and, per year, the ratios derived from it
+    (computed by the metrics, like every other figure)."""
+    from ..fmt import fmt_span
+
     rows = []
     labels = (("employees", "全职员工数量（人）"), ("rd_staff", "其中：研发人员数量（人）"),
               ("revenue", "营业收入（万元）"), ("main_revenue", "其中：主营业务收入（万元）"),
@@ -74,22 +71,17 @@ def financial_rows(c: Any, ctx: MetricContext) -> list[list[str]]:
               ("debt_ratio", "资产负债率（%）"), ("rd_expense", "研发费用总额（万元）"))
     for key, label in labels:
         rows.append([label] + [_money(getattr(y, key)) for y in c.financials])
-    ys = c.financials
-    growth = ["—"] + [_growth(ys[i - 1].main_revenue, ys[i].main_revenue) for i in range(1, len(ys))]
-    rows.append(["主营业务收入占比"] + [_pct(y.main_revenue, y.revenue) for y in ys])
-    rows.append(["主营业务收入增长率"] + growth)
-    rows.append(["净利润率"] + [_pct(y.net_profit, y.revenue) for y in ys])
-    rows.append(["研发费用占比"] + [_pct(y.rd_expense, y.revenue) for y in ys])
-    rows.append(["研发人员占比"] + [_pct(y.rd_staff, y.employees) for y in ys])
+    years = range(len(c.financials))
+    share, growth = ctx.registry["year_share"], ctx.registry["year_growth"]
+    for label, part, whole in (("主营业务收入占比", "main_revenue", "revenue"),
+                               ("净利润率", "net_profit", "revenue"),
+                               ("研发费用占比", "rd_expense", "revenue"),
+                               ("研发人员占比", "rd_staff", "employees")):
+        rows.append([label] + [fmt_span(share, ctx.get("year_share", (part, whole, i))) for i in years])
+        if part == "main_revenue":
+            rows.append(["主营业务收入增长率"] + ["—"] + [fmt_span(growth, ctx.get("year_growth", (i,)))
+                                                 for i in years if i > 0])
     return rows
-
-
-def _growth(prev: Any, cur: Any) -> str:
-    if prev is None or cur is None:
-        return "未报告"
-    if prev == 0:
-        return "—"
-    return fmt_number((Fraction(cur) / Fraction(prev) - 1) * 100) + "%"
 
 
 def derived_rows(ctx: MetricContext) -> list[list[str]]:
