@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
+from cli_helpers import run
 from zjtx_site import cli
 from zjtx_site.excel import FORM_SHEET, FormError
 from zjtx_site.excel.form import cell_name, form_bytes, parse_dotted
@@ -350,13 +351,6 @@ def test_cross_field_and_required_problems_are_placed_at_cells(form):
 
 
 # Writing: only when valid, overwrite only with --force, backups outside companies/ ----
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = cli.main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
 
 @pytest.fixture
 def project(tmp_path):

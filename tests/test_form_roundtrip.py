@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from cli_helpers import run
 from zjtx_site import cli
 from zjtx_site.excel import FORM_SHEET, KEYS_SHEET
 from zjtx_site.excel.form import form_bytes, join_list, split_list
@@ -178,13 +179,6 @@ def test_list_cells_split_back_exactly(items):
 
 
 # Through the commands ----------------------------------------------------------------
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = cli.main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
 
 @pytest.fixture
 def project(tmp_path):
