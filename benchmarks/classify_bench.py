@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from zjtx_site.creditcode import CHARSET, check_char  # noqa: E402
-from zjtx_site.schema import MIC_FIELDS, SIX_FOUNDATIONS  # noqa: E402
+from zjtx_site.intake.creditcode import CHARSET, check_char  # noqa: E402
+from zjtx_site.intake.schema import MIC_FIELDS, SIX_FOUNDATIONS  # noqa: E402
 
 TARGET_SECONDS = 15
 TARGET_MB = 200

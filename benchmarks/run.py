@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from zjtx_site import layout  # noqa: E402
-from zjtx_site.loader import load_file  # noqa: E402
-from zjtx_site.scoring import assess, make_engine  # noqa: E402
+from zjtx_site.intake.loader import load_file  # noqa: E402
+from zjtx_site.scoring.engine import assess, make_engine  # noqa: E402
 
 
 def generate(target: Path, n: int) -> list[Path]:

@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from zjtx_site.build import build, mkdocs_config  # noqa: E402
+from zjtx_site.build import build  # noqa: E402
+from zjtx_site.website.mkdocs import mkdocs_config  # noqa: E402
 
 
 def generate(root: Path, n: int) -> None:

@@ -1,6 +1,6 @@
 """Helpers for the report tests: throwaway projects built from the repo's
 companies, the rendered Markdown read back as HTML the way mkdocs reads it,
-and numbers formatted independently of ``zjtx_site.fmt``."""
+and numbers formatted independently of ``zjtx_site.scoring.fmt``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import markdown
 REPO = Path(__file__).resolve().parent.parent
 COMPANIES = REPO / "companies"
 
-# The Markdown extensions of the site (zjtx_site/data/mkdocs.yml), without permalinks.
+# The Markdown extensions of the site (zjtx_site/website/data/mkdocs.yml), without permalinks.
 EXTENSIONS = ["admonition", "tables", "attr_list", "md_in_html", "toc"]
 
 TIER_LABELS = {
@@ -45,8 +45,8 @@ def build(project: Path, **kw):
 
 def assessments(project: Path) -> dict[tuple[str, str], object]:
     """(company_id, round) -> the scorer's Assessment for the project's data."""
-    from zjtx_site.loader import load_project
-    from zjtx_site.scoring import assess, make_engine
+    from zjtx_site.intake.loader import load_project
+    from zjtx_site.scoring.engine import assess, make_engine
 
     data = load_project(project)
     engine = make_engine(project)

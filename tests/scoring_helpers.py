@@ -26,16 +26,16 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.representer import SafeRepresenter
 
-from zjtx_site.loader import validate_text
-from zjtx_site.model import build_company
-from zjtx_site.problems import has_errors
-from zjtx_site.scoring import assess, make_engine
-from zjtx_site.spans import Status
+from zjtx_site.intake.loader import validate_text
+from zjtx_site.intake.model import build_company
+from zjtx_site.intake.problems import has_errors
+from zjtx_site.scoring.engine import assess, make_engine
+from zjtx_site.scoring.spans import Status
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANIES = ROOT / "companies"
-RULESETS = ROOT / "zjtx_site" / "rulesets"
-DATA = ROOT / "zjtx_site" / "data"
+RULESETS = ROOT / "zjtx_site" / "scoring" / "data" / "rulesets"
+DATA = ROOT / "zjtx_site" / "scoring" / "data"
 BASE = "gz-jirui-drive/2025.yaml"
 
 MET, UNMET, ND, MR, NA = (Status.MET, Status.UNMET, Status.NEEDS_DATA, Status.MANUAL_REVIEW,

@@ -13,10 +13,10 @@ import pytest
 from openpyxl import Workbook
 
 from zjtx_site import cli
-from zjtx_site.builtin.grading import grading_data
-from zjtx_site.creditcode import check_char
 from zjtx_site.excel.classify import RegistryError, classify
-from zjtx_site.schema import MIC_FIELDS, SIX_FOUNDATIONS
+from zjtx_site.intake.creditcode import check_char
+from zjtx_site.intake.schema import MIC_FIELDS, SIX_FOUNDATIONS
+from zjtx_site.scoring.builtin.grading import grading_data
 
 ZH = ["企业名称", "统一社会信用代码", "营业收入（万元）", "十大领域", "六基", "网络强国"]
 EN = ["name", "credit_code", "revenue", "mic_fields", "six_foundations", "network_power"]

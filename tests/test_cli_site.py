@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from zjtx_site import cli
-from zjtx_site.cli_site import snapshot, watch
+from zjtx_site.website.serve import snapshot, watch
 
 REPO = Path(__file__).resolve().parent.parent
 

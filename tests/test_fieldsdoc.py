@@ -2,15 +2,15 @@
 
 from pathlib import Path
 
-from zjtx_site.fields import walk
-from zjtx_site.fieldsdoc import render
-from zjtx_site.schema import COMPANY
+from zjtx_site.intake.fields import walk
+from zjtx_site.intake.fieldsdoc import render
+from zjtx_site.intake.schema import COMPANY
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "fields.md"
 
 
 def test_committed_field_reference_matches_the_table():
-    assert DOC.read_text("utf-8") == render(), "run: python -m zjtx_site.fieldsdoc > docs/fields.md"
+    assert DOC.read_text("utf-8") == render(), "run: python -m zjtx_site.intake.fieldsdoc > docs/fields.md"
 
 
 def test_every_field_is_in_the_reference():

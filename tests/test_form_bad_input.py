@@ -12,15 +12,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from cli_helpers import run
 from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
-from cli_helpers import run
 from zjtx_site import cli
 from zjtx_site.excel import FORM_SHEET, FormError
 from zjtx_site.excel.form import cell_name, form_bytes, parse_dotted
 from zjtx_site.excel.importer import import_form
-from zjtx_site.yamlload import parse
+from zjtx_site.intake.yamlload import parse
 
 REPO = Path(__file__).resolve().parent.parent
 JIRUI = REPO / "companies" / "gz-jirui-drive" / "2026.yaml"

@@ -10,19 +10,19 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from cli_helpers import run
 from openpyxl import load_workbook
 
-from cli_helpers import run
 from zjtx_site import cli
 from zjtx_site.excel import FORM_SHEET, KEYS_SHEET
 from zjtx_site.excel.form import form_bytes, join_list, split_list
 from zjtx_site.excel.importer import company_yaml, import_form
-from zjtx_site.fields import CONTAINER_KINDS, Kind, walk
-from zjtx_site.loader import validate_text
-from zjtx_site.problems import has_errors
-from zjtx_site.scaffold import scaffold
-from zjtx_site.schema import COMPANY
-from zjtx_site.yamlload import parse
+from zjtx_site.intake.fields import CONTAINER_KINDS, Kind, walk
+from zjtx_site.intake.loader import validate_text
+from zjtx_site.intake.problems import has_errors
+from zjtx_site.intake.scaffold import scaffold
+from zjtx_site.intake.schema import COMPANY
+from zjtx_site.intake.yamlload import parse
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((REPO / "companies").glob("*/*.yaml"))
@@ -170,7 +170,7 @@ def test_tricky_values_round_trip_exactly(tmp_path):
 
 @pytest.mark.parametrize("items", [[], ["a"], ["无"], ["a、b", "c"], ['x"y', "  "], ["[]", "d"]])
 def test_list_cells_split_back_exactly(items):
-    from zjtx_site.fields import Field
+    from zjtx_site.intake.fields import Field
 
     f = Field(key="t", label="t", kind=Kind.TEXT_LIST)
     text = join_list(items, f)

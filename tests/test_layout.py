@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from zjtx_site import layout
+from zjtx_site.intake import layout
 
 
 def discover_in(project: Path, targets=None):
@@ -203,7 +203,7 @@ def test_project_folder_as_target_checks_only_companies(in_project, valid_text):
     # ``zjtx check .`` must not read the YAML of .venv/, the package or plugins/
     root = in_project({"gz-a/2026.yaml": valid_text})
     for other in (".venv/lib/site-packages/mkdocs/theme.yml", "plugins/config.yaml",
-                  "zjtx_site/rulesets/miit-2026.yaml", "mkdocs.yml"):
+                  "zjtx_site/scoring/data/rulesets/miit-2026.yaml", "mkdocs.yml"):
         (root / other).parent.mkdir(parents=True, exist_ok=True)
         (root / other).write_text("a: 1\n", encoding="utf-8")
     for target in (Path("."), root):

@@ -22,16 +22,19 @@ from pathlib import Path
 
 import pytest
 
-from zjtx_site import hookspecs, plugins, scoring
-from zjtx_site.builtin import dimensions as builtin_dimensions
-from zjtx_site.builtin.grading import Grader
-from zjtx_site.cli import main
-from zjtx_site.hookspecs import hookimpl
-from zjtx_site.layout import entry_for
-from zjtx_site.loader import load_file
-from zjtx_site.metrics import Metric, MetricContext
-from zjtx_site.results import DimensionResult, Indicator
-from zjtx_site.spans import Span, Status
+from zjtx_site.cli.main import main
+from zjtx_site.intake.layout import entry_for
+from zjtx_site.intake.loader import load_file
+from zjtx_site.scoring import engine as scoring
+from zjtx_site.scoring import hookspecs
+from zjtx_site.scoring import host as plugins
+from zjtx_site.scoring.builtin import dimensions as builtin_dimensions
+from zjtx_site.scoring.builtin.grading import Grader
+from zjtx_site.scoring.hookspecs import hookimpl
+from zjtx_site.scoring.metrics import Metric, MetricContext
+from zjtx_site.scoring.results import DimensionResult, Indicator
+from zjtx_site.scoring.spans import Span, Status
+from zjtx_site.vocabulary import DIMENSIONS
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = "guangdong-example"
@@ -59,6 +62,10 @@ def project_with(root: Path, extra: str = "", plugin_files: dict[str, str] | Non
     for name, code in (plugin_files or {}).items():
         (root / "plugins").mkdir(exist_ok=True)
         (root / "plugins" / name).write_text(textwrap.dedent(code), encoding="utf-8")
+        # local plugins obey the allow-list too: these tests allow theirs explicitly
+        # (the hermetic fixture restores the variable afterwards)
+        allowed = [n for n in os.environ.get(plugins.ALLOW_ENV, "").split(",") if n]
+        os.environ[plugins.ALLOW_ENV] = ",".join([*allowed, f"local:{Path(name).stem}"])
     return root
 
 
@@ -147,7 +154,7 @@ def test_example_replaces_distinctiveness(monkeypatch, allow):
 def test_example_not_loaded_when_allow_list_is_empty():
     reg = scoring.make_engine().registry
     assert EXAMPLE not in {p.name for p in reg.plugins}
-    assert reg.dimensions["distinctiveness"].plugin == "zjtx_site.builtin.dimension.distinctiveness"
+    assert reg.dimensions["distinctiveness"].plugin == "zjtx_site.scoring.builtin.dimension.distinctiveness"
     assert "gd_specialty_product" not in reg.metrics
 
 
@@ -235,15 +242,15 @@ def test_plugins_command_hermetic(monkeypatch, capsys):
     assert main(["plugins"]) == 0
     out = capsys.readouterr().out
     assert EXAMPLE not in out
-    assert "zjtx_site.builtin.dimension.distinctiveness  [内置]" in out
+    assert "zjtx_site.scoring.builtin.dimension.distinctiveness  [内置]" in out
 
 
 # (c) local plugins, loaded by path ---------------------------------------------
 
 LOCAL_METRIC = """
-    from zjtx_site.hookspecs import hookimpl
-    from zjtx_site.metrics import Metric
-    from zjtx_site.spans import Span
+    from zjtx_site.scoring.hookspecs import hookimpl
+    from zjtx_site.scoring.metrics import Metric
+    from zjtx_site.scoring.spans import Span
 
     @hookimpl
     def zjtx_register_metrics(register):
@@ -323,7 +330,7 @@ def test_hook_without_marker_refused():
 
 def test_misspelled_hook_in_local_plugin_named_by_file(tmp_path):
     project = project_with(tmp_path, plugin_files={"typo.py": """
-        from zjtx_site.hookspecs import hookimpl
+        from zjtx_site.scoring.hookspecs import hookimpl
 
         @hookimpl
         def zjtx_register_metric(register):
@@ -340,7 +347,7 @@ def test_duplicate_registration_without_replace_refused():
         scoring.make_engine(extra=[("dup-plugin", Provides("dimensions", evaluator))])
     msg = str(e.value)
     assert "dup-plugin" in msg and "chain" in msg
-    assert "zjtx_site.builtin.dimension.chain" in msg and "replace=True" in msg
+    assert "zjtx_site.scoring.builtin.dimension.chain" in msg and "replace=True" in msg
 
 
 @pytest.mark.parametrize("replace", [False, True])
@@ -356,8 +363,8 @@ def test_two_outside_plugins_for_one_key_refused(replace):
 
 def test_installed_plugin_clashing_with_example_refused(tmp_path, monkeypatch):
     install_fake(tmp_path, monkeypatch, "zjtx-fake-rival", "2.0", {"zjtx_fake_rival": """
-        from zjtx_site.builtin.dimensions import BandDimension, dimension_data
-        from zjtx_site.hookspecs import hookimpl
+        from zjtx_site.scoring.builtin.dimensions import BandDimension, dimension_data
+        from zjtx_site.scoring.hookspecs import hookimpl
 
         @hookimpl
         def zjtx_register_dimensions(register):
@@ -427,15 +434,15 @@ def test_missing_dimension_lists_installed_expected_missing(monkeypatch):
         scoring.make_engine()
     msg = str(e.value)
     assert "缺少维度评价器：distinctiveness；" in msg
-    assert "已安装：chain（zjtx_site.builtin.dimension.chain）" in msg
+    assert "已安装：chain（zjtx_site.scoring.builtin.dimension.chain）" in msg
     assert "distinctiveness（" not in msg                      # not listed as installed
-    assert f"应有：{', '.join(plugins.DIMENSIONS)}" in msg
+    assert f"应有：{', '.join(DIMENSIONS)}" in msg
 
 
 @pytest.mark.parametrize("module, words", [
-    ("zjtx_site.builtin.grading", "缺少分级器"),
-    ("zjtx_site.builtin.plan", "缺少规划生成器"),
-    ("zjtx_site.builtin.rulesets", "缺少规则集 miit-2022"),
+    ("zjtx_site.scoring.builtin.grading", "缺少分级器"),
+    ("zjtx_site.scoring.builtin.plan", "缺少规划生成器"),
+    ("zjtx_site.scoring.builtin.rulesets", "缺少规则集 miit-2022"),
 ])
 def test_missing_builtin_kind_reported(monkeypatch, module, words):
     monkeypatch.setattr(plugins, "BUILTIN_MODULES", tuple(m for m in plugins.BUILTIN_MODULES if m != module))
@@ -483,12 +490,12 @@ def test_evaluator_fault_with_keep_going_marks_result_failed(fault):
     a = scoring.assess(faulty_engine(fault), company, keep_going=True)
     assert not a.complete and len(a.failures) == 1
     assert a.failures[0].startswith(f"{company.source}: 插件 faulty 出错")
-    assert [d.key for d in a.dimensions] == [k for k in plugins.DIMENSIONS if k != "chain"]
+    assert [d.key for d in a.dimensions] == [k for k in DIMENSIONS if k != "chain"]
     assert len(a.tiers) == 4 and a.grade is not None       # the rest is still there
 
 
 BAD_LOCAL = """
-    from zjtx_site.hookspecs import hookimpl
+    from zjtx_site.scoring.hookspecs import hookimpl
 
     class Chain:
         key = "chain"
@@ -560,7 +567,7 @@ def test_plan_maker_returning_wrong_shape_is_named(made):
 # plugins load only in the commands that need them ---------------------------------------
 
 def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "zjtx_site.cli", *args], cwd=cwd, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "zjtx_site", *args], cwd=cwd, capture_output=True,
                           text=True, env={**os.environ, **env}, timeout=120)
 
 
@@ -572,7 +579,7 @@ def test_broken_plugins_do_not_break_help_or_check(tmp_path):
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: zjtx-fake-bad\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text("[zjtx_site]\nbad-ep = zjtx_fake_bad\n")
     (site / "zjtx_fake_bad.py").write_text("raise RuntimeError('坏的已安装插件')\n")
-    here = str(Path(plugins.__file__).resolve().parents[1])     # the zjtx_site under test
+    here = str(Path(plugins.__file__).resolve().parents[2])     # the zjtx_site under test
     env = {"PYTHONPATH": os.pathsep.join([str(site), here, os.environ.get("PYTHONPATH", "")]),
            plugins.ALLOW_ENV: "bad-ep"}
 
@@ -584,7 +591,7 @@ def test_broken_plugins_do_not_break_help_or_check(tmp_path):
     scored = _run(["score", COMPANY_FILE], project, env)
     assert scored.returncode != 0 and scored.stdout == ""
     assert "bad-ep" in scored.stderr and "坏的已安装插件" in scored.stderr
-    env[plugins.ALLOW_ENV] = ""
+    env[plugins.ALLOW_ENV] = "local:broken"
     listed = _run(["plugins"], project, env)
     assert listed.returncode != 0 and "plugins/broken.py" in listed.stderr and "坏插件" in listed.stderr
 
@@ -695,3 +702,64 @@ def test_docs_show_example_plugin_code_verbatim():
     toml = (EXAMPLE_DIR / "pyproject.toml").read_text(encoding="utf-8")
     entry = re.search(r"\[project\.entry-points\.zjtx_site\]\n.*\n", toml).group(0)
     assert entry in text
+
+
+# The public API ---------------------------------------------------------------
+
+def test_public_api_names_all_import_and_are_documented():
+    import zjtx_site
+
+    doc = (REPO / "docs" / "plugins.md").read_text("utf-8")
+    section = doc[doc.index("## 公开接口"):doc.index("## 发现与加载顺序")]
+    for name in zjtx_site.__all__:
+        assert getattr(zjtx_site, name) is not None
+        assert f"`{name}`" in section, f"{name} is public but not in docs/plugins.md"
+
+
+def _imports_of(path):
+    import ast
+
+    tree = ast.parse(path.read_text("utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+        elif isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+
+
+@pytest.mark.parametrize("path", sorted([*(REPO / "examples").rglob("*.py"), *(REPO / "plugins").glob("*.py")]),
+                         ids=lambda p: p.name)
+def test_example_and_local_plugins_use_only_the_public_api(path):
+    internal = [m for m in _imports_of(path) if m.startswith("zjtx_site.")]
+    assert not internal, f"{path.name} imports internals {internal}; use `from zjtx_site import ...`"
+
+
+def test_repository_local_plugin_loads_when_allowed_and_reads_industry_code(monkeypatch):
+    monkeypatch.setenv("ZJTX_PLUGINS", "local:industry_code")
+    engine = scoring.make_engine(REPO)
+    reg = engine.registry
+    assert reg.metrics["gbt4754_manufacturing"].plugin == "local:industry_code"
+    company = company_at(REPO / "companies" / "gz-jirui-drive" / "2026.yaml")   # extra.industry_code: C3449
+    assert MetricContext(company, engine.metrics).get("gbt4754_manufacturing") == Span.of(True)
+    other = sample_company()                                                     # no extra: unknown
+    assert MetricContext(other, engine.metrics).get("gbt4754_manufacturing").known is False
+
+
+def test_repository_local_plugin_is_not_loaded_under_an_empty_allow_list(monkeypatch):
+    monkeypatch.setenv("ZJTX_PLUGINS", "")
+    assert "gbt4754_manufacturing" not in scoring.make_engine(REPO).registry.metrics
+
+
+def test_local_plugin_refuses_a_malformed_industry_code():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("industry_code_t", REPO / "plugins" / "industry_code.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+
+    class C:
+        extra = {"industry_code": "34x"}
+    with pytest.raises(ValueError, match="C3449"):
+        mod.is_manufacturing(C())
+    C.extra = {"industry_code": "I6513"}             # software: not manufacturing
+    assert mod.is_manufacturing(C()) == Span.of(False)

@@ -1,5 +1,5 @@
 """The 诊断规划报告 page: every section is there, and every number on it is the
-scorer's (zjtx_site.scoring.assess), formatted the way the page formats it.
+scorer's (zjtx_site.scoring.engine.assess), formatted the way the page formats it.
 
 Expected text is derived here from the Assessment with this file's own
 formatting and status words (report_helpers), not with the renderer's
@@ -10,11 +10,24 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from report_helpers import (
+    STATUS_WORDS,
+    TIER_LABELS,
+    blocks,
+    build,
+    delta1,
+    headings,
+    make_project,
+    num,
+    score1,
+    section,
+    table_after,
+    table_problems,
+    tables,
+)
 
-from report_helpers import (STATUS_WORDS, TIER_LABELS, blocks, build, delta1, headings, make_project, num,
-                            score1, section, table_after, table_problems, tables)
 from zjtx_site import __version__
-from zjtx_site.spans import Status
+from zjtx_site.scoring.spans import Status
 
 # two rounds (L4), missing data (L3), two rounds (L5)
 COMPANIES = ["gz-chiche-thermal", "gz-shuobai-materials", "gz-jirui-drive"]
@@ -415,10 +428,10 @@ def test_scores_on_a_rounding_boundary_round_half_up(site):
     and a change of 0.05 shows as +0.1, not +0.0."""
     import dataclasses
 
-    from zjtx_site.metrics import MetricContext
     from zjtx_site.render.environment import environment
     from zjtx_site.render.report import History, report_context
-    from zjtx_site.scoring import make_engine
+    from zjtx_site.scoring.engine import make_engine
+    from zjtx_site.scoring.metrics import MetricContext
 
     project, pages = site
     prev, _, _ = pages[("gz-chiche-thermal", "2025")]

@@ -16,10 +16,21 @@ import re
 
 import markdown
 import pytest
+from report_helpers import (
+    COMPANIES,
+    EXTENSIONS,
+    blocks,
+    build,
+    headings,
+    make_project,
+    md_heading_count,
+    section,
+    table_after,
+    table_problems,
+    to_html,
+)
 from ruamel.yaml import YAML
 
-from report_helpers import (COMPANIES, EXTENSIONS, blocks, build, headings, make_project, md_heading_count,
-                            section, table_after, table_problems, to_html)
 from zjtx_site.render.escape import Raw, front_matter, md
 
 HOSTILE_NAME = '# 恶意<script>alert(1)</script>|[点我](javascript:alert(1))`rm -rf`~~删~~ & "引": 公司'

@@ -3,16 +3,17 @@ templates/ wins over the built-in ones; StrictUndefined holds."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
 
 import jinja2
 import pytest
-
 from report_helpers import build, make_project
-from zjtx_site import build as build_mod
+
 from zjtx_site.render import charts
+from zjtx_site.website.writer import Writer
 
 COMPANIES = ["gz-chiche-thermal", "gz-shuobai-materials", "gz-jirui-drive"]
 # pages about every company: they change whenever any company does
@@ -32,22 +33,22 @@ def spy(monkeypatch):
     """Records the files the Writer renders (its make() is called) and the charts drawn."""
     rendered: list[str] = []
     drawn: list[str] = []
-    put = build_mod.Writer.put
+    put = Writer.put
 
-    def recording_put(self, rel, key, make):
+    def recording_put(self, page):
         def made():
-            rendered.append(rel)
-            return make()
-        return put(self, rel, key, made)
+            rendered.append(page.path)
+            return page.make()
+        return put(self, dataclasses.replace(page, make=made))
 
-    monkeypatch.setattr(build_mod.Writer, "put", recording_put)
-    draw = build_mod.Writer.draw_charts
+    monkeypatch.setattr(Writer, "put", recording_put)
+    draw = Writer.draw_charts
 
     def recording_draw(self, progress):
-        rendered.extend(rel for rel, _, _ in self.charts)   # charts queued to be drawn
+        rendered.extend(c.path for c in self.charts)   # charts queued to be drawn
         return draw(self, progress)
 
-    monkeypatch.setattr(build_mod.Writer, "draw_charts", recording_draw)
+    monkeypatch.setattr(Writer, "draw_charts", recording_draw)
     for name in ("radar", "trend", "rounds"):
         fn = getattr(charts, name)
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from zjtx_site.fields import NUMERIC_KINDS, Kind, walk
-from zjtx_site.loader import validate_text
-from zjtx_site.scaffold import scaffold
-from zjtx_site.schema import COMPANY
-from zjtx_site.yamlload import parse
+from zjtx_site.intake.fields import NUMERIC_KINDS, Kind, walk
+from zjtx_site.intake.loader import validate_text
+from zjtx_site.intake.scaffold import scaffold
+from zjtx_site.intake.schema import COMPANY
+from zjtx_site.intake.yamlload import parse
 
 REPO = Path(__file__).resolve().parent.parent
 JIRUI = REPO / "companies" / "gz-jirui-drive"

@@ -25,10 +25,9 @@ import re
 from pathlib import Path
 
 import pytest
+from scoring_helpers import COMPANIES, ROOT
 
 from zjtx_site import cli
-
-from scoring_helpers import COMPANIES, ROOT
 
 M, U, ND, MR = "met", "unmet", "needs_data", "manual_review"
 DIMS = ("specialization", "refinement", "distinctiveness", "innovation", "chain", "product")

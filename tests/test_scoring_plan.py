@@ -6,13 +6,26 @@ from datetime import date
 from fractions import Fraction
 
 import pytest
+from scoring_helpers import (
+    COMPANIES,
+    DATA,
+    DROP,
+    MR,
+    ND,
+    UNMET,
+    base_dict,
+    company_from_dict,
+    engine,
+    find,
+    leaf_conditions,
+    load_ruleset_yaml,
+    plain_yaml,
+    run,
+)
 
-from zjtx_site.builtin.plan import NOT_PLANNED, plan_catalog
-from zjtx_site.score_json import to_json
-from zjtx_site.scoring import assess
-
-from scoring_helpers import (COMPANIES, DATA, DROP, MR, ND, UNMET, base_dict, company_from_dict, engine, find,
-                             leaf_conditions, load_ruleset_yaml, plain_yaml, run)
+from zjtx_site.scoring.builtin.plan import NOT_PLANNED, plan_catalog
+from zjtx_site.scoring.engine import assess
+from zjtx_site.scoring.score_json import to_json
 
 D26 = {"assessed_on": date(2026, 5, 20), "compliance.platform_score": 81}
 

@@ -18,11 +18,10 @@ from decimal import ROUND_DOWN, Decimal
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
-from zjtx_site.spans import Status
-
 from scoring_helpers import MET, NA, UNMET, company_from_dict, engine
-from zjtx_site.scoring import assess
+
+from zjtx_site.scoring.engine import assess
+from zjtx_site.scoring.spans import Status
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -17,12 +17,27 @@ from datetime import date
 from fractions import Fraction
 
 import pytest
+from scoring_helpers import (
+    DATA,
+    DROP,
+    MET,
+    MR,
+    NA,
+    ND,
+    UNMET,
+    engine,
+    find,
+    indicator,
+    leaf_conditions,
+    line,
+    load_ruleset_yaml,
+    make_company,
+    plain_yaml,
+    run,
+)
 
-from zjtx_site.metrics import MetricContext
-from zjtx_site.spans import Status, all_of, any_of
-
-from scoring_helpers import (DATA, DROP, MET, MR, NA, ND, UNMET, engine, find, indicator, leaf_conditions, line,
-                             load_ruleset_yaml, make_company, plain_yaml, run)
+from zjtx_site.scoring.metrics import MetricContext
+from zjtx_site.scoring.spans import Status, all_of, any_of
 
 D26 = {"assessed_on": date(2026, 5, 20), "compliance.platform_score": 81}
 AWARD = lambda level, rank, year=2024: [{"year": year, "level": level, "rank": rank}]  # noqa: E731

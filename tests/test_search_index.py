@@ -23,11 +23,11 @@ from pathlib import Path
 import pytest
 
 from zjtx_site.build import build
-from zjtx_site.loader import load_project
-from zjtx_site.project_init import init_project
+from zjtx_site.intake.loader import load_project
+from zjtx_site.intake.project_init import init_project
 
 REPO = Path(__file__).resolve().parent.parent
-DICTIONARY = REPO / "zjtx_site" / "data" / "jieba-dict.txt"
+DICTIONARY = REPO / "zjtx_site" / "website" / "data" / "jieba-dict.txt"
 ZWSP = "\u200b"
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
@@ -201,8 +201,8 @@ def test_offline_copy_of_the_index(project):
 
 
 def test_packaged_config_is_the_repositorys():
-    """`zjtx init` writes zjtx_site/data/mkdocs.yml; the repository's must not drift."""
-    packaged = REPO / "zjtx_site" / "data" / "mkdocs.yml"
+    """`zjtx init` writes zjtx_site/website/data/mkdocs.yml; the repository's must not drift."""
+    packaged = REPO / "zjtx_site" / "website" / "data" / "mkdocs.yml"
     assert packaged.read_text("utf-8") == (REPO / "mkdocs.yml").read_text("utf-8")
 
 

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from zjtx_site.build import build
-from zjtx_site.loader import load_project
+from zjtx_site.intake.loader import load_project
 
 pytestmark = pytest.mark.browser
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from zjtx_site import yamlload
-from zjtx_site.loader import validate_text
-from zjtx_site.problems import Severity
-from zjtx_site.schema import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from zjtx_site.intake import yamlload
+from zjtx_site.intake.loader import validate_text
+from zjtx_site.intake.problems import Severity
+from zjtx_site.intake.schema import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
 SHOWN = "companies/gz-test/2026.yaml"
 REPO = Path(__file__).resolve().parent.parent
@@ -462,7 +462,7 @@ def _limit_memory():
 
 
 def check_in_subprocess(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "zjtx_site.cli", "-C", str(project), "check"],
+    return subprocess.run([sys.executable, "-m", "zjtx_site", "-C", str(project), "check"],
                           capture_output=True, text=True, cwd=REPO, preexec_fn=_limit_memory)
 
 
@@ -543,11 +543,11 @@ def test_utf8_with_bom_is_accepted(make_project, valid_text, run_cli):
 # loading does not change YAML for the rest of the program -----------------------------
 
 def test_loader_settings_do_not_leak_into_other_yaml_users():
-    # zjtx_site.yamlload reads floats as Decimal and dates as text; rule sets and
+    # zjtx_site.intake.yamlload reads floats as Decimal and dates as text; rule sets and
     # other data files read with a plain YAML() must still get floats and dates.
     # Run in a fresh interpreter: other test helpers may register their own constructors.
     code = (
-        "import datetime, decimal, zjtx_site.yamlload as yl\n"
+        "import datetime, decimal, zjtx_site.intake.yamlload as yl\n"
         "from ruamel.yaml import YAML\n"
         "assert yl.parse('a: 1.5\\nd: 2026-01-01\\n', 'x') == {'a': decimal.Decimal('1.5'), 'd': '2026-01-01'}\n"
         "for y in (YAML(typ='safe'), YAML(typ='safe', pure=True), YAML(typ='rt')):\n"

@@ -19,11 +19,11 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.constructor import RoundTripConstructor
 
-from zjtx_site import creditcode
-from zjtx_site.fields import NUMERIC_KINDS, Kind, lookup, walk
-from zjtx_site.loader import validate_text
-from zjtx_site.problems import Severity
-from zjtx_site.schema import COMPANY
+from zjtx_site.intake import creditcode
+from zjtx_site.intake.fields import NUMERIC_KINDS, Kind, lookup, walk
+from zjtx_site.intake.loader import validate_text
+from zjtx_site.intake.problems import Severity
+from zjtx_site.intake.schema import COMPANY
 
 FIELDS = list(walk(COMPANY))
 SHOWN = "companies/gz-test/2026.yaml"

@@ -16,11 +16,16 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from zjtx_site.builtin.dimensions import BandDimension, dimension_data
-from zjtx_site.hookspecs import hookimpl
-from zjtx_site.metrics import Metric, MetricContext
-from zjtx_site.results import DimensionResult
-from zjtx_site.spans import BOOL_UNKNOWN, Span
+from zjtx_site import (
+    BOOL_UNKNOWN,
+    BandDimension,
+    DimensionResult,
+    Metric,
+    MetricContext,
+    Span,
+    dimension_data,
+    hookimpl,
+)
 
 PLUGIN = "guangdong-example"          # 入口点名，也写进评分结果的 plugin 字段
 METRIC = "gd_specialty_product"

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from zjtx_site.errors import FormError as FormError  # re-exported: the form's own error
+
 FORM_SHEET = "表单"
 HELP_SHEET = "填写说明"
 KEYS_SHEET = "_keys"
@@ -26,8 +28,6 @@ _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\Z")
 _MINUS = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-", "\ufe63": "-"})
 
 
-class FormError(Exception):
-    """The workbook cannot be read as a form or registry at all (one message)."""
 
 
 def normalize_text(text: str) -> str:

@@ -33,10 +33,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .. import creditcode
-from ..fields import lookup
-from ..schema import COMPANY, MIC_FIELDS, SIX_FOUNDATIONS
-from . import _PLAIN, FormError, column_letter, from_float, normalize_text, parse_decimal, tidy
+from zjtx_site.errors import RegistryError
+from zjtx_site.excel import (
+    _PLAIN,
+    column_letter,
+    from_float,
+    normalize_text,
+    parse_decimal,
+    tidy,
+)
+from zjtx_site.intake import creditcode
+from zjtx_site.intake.fields import lookup
+from zjtx_site.intake.schema import COMPANY, MIC_FIELDS, SIX_FOUNDATIONS
 
 SUMMARY_FORMAT = "zjtx-classify-summary/1"
 MAX_STORED_ERRORS = 1000     # every error is in the output CSV; the summary keeps the first ones
@@ -45,8 +53,6 @@ NETWORK = "network_power"
 NONE_FIELD = "none"
 
 
-class RegistryError(FormError):
-    """The registry cannot be graded at all (unreadable file, missing column)."""
 
 
 # Columns ----------------------------------------------------------------------
@@ -331,7 +337,7 @@ class Scale:
 
     @classmethod
     def load(cls) -> "Scale":
-        from ..builtin.grading import grading_data
+        from zjtx_site.scoring.builtin.grading import grading_data
 
         data = grading_data()
         levels = tuple(sorted(((Decimal(str(lv["min"])), lv["level"], lv["band"]) for lv in data["levels"]),
@@ -548,7 +554,7 @@ def _write_summary(summary: Summary, scale: Scale, output: Path, chart: bool) ->
     svg_path = stem.with_name(stem.name + ".levels.svg")
     if chart:
         try:
-            from ..render.charts import FontMissing, bars
+            from zjtx_site.render.charts import FontMissing, bars
 
             levels = scale.all_levels
             svg_path.write_bytes(bars(levels, [summary.levels.get(lv, 0) for lv in levels]))

@@ -30,11 +30,20 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..fields import Field, Kind
-from ..problems import DocPath, dotted
-from ..schema import COMPANY, SCHEMA_VERSION
-from . import (FORM_FORMAT, FORM_SHEET, HELP_SHEET, KEYS_SHEET, LISTS_SHEET, FormError,
-               column_letter, from_float, tidy)
+from zjtx_site.excel import (
+    FORM_FORMAT,
+    FORM_SHEET,
+    HELP_SHEET,
+    KEYS_SHEET,
+    LISTS_SHEET,
+    FormError,
+    column_letter,
+    from_float,
+    tidy,
+)
+from zjtx_site.intake.fields import Field, Kind
+from zjtx_site.intake.problems import DocPath, dotted
+from zjtx_site.intake.schema import COMPANY, SCHEMA_VERSION
 
 # Columns of 「表单」: label, unit, up to four value columns, note.
 COL_LABEL, COL_UNIT, COL_FIRST, COL_LAST, COL_NOTE = 1, 2, 3, 6, 7
@@ -289,7 +298,7 @@ def cell_value(f: Field, v: Any) -> tuple[Any, str | None]:
             return str(v), "@"
         return join_list(v, f), "@"
     if k is Kind.FREE:
-        from ..scaffold import _flow
+        from zjtx_site.intake.scaffold import _flow
         return _flow(v), "@"
     if isinstance(v, bool):
         return ("true" if v else "false"), "@"
@@ -626,7 +635,7 @@ HELP_LINES = (
 
 
 def help_sheet(ws) -> None:
-    from ..fields import walk
+    from zjtx_site.intake.fields import walk
 
     for line in HELP_LINES:
         ws.append([line])

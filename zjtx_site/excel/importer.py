@@ -5,7 +5,7 @@ formulas included), finds every input cell by its defined name (see
 :mod:`.form`), turns what people type into the values of the contract, and
 writes the YAML the scaffold's way (every field with its Chinese label as a
 comment). Before anything is written the YAML text is checked exactly as
-``zjtx check`` checks a file (:func:`zjtx_site.loader.validate_text`), and
+``zjtx check`` checks a file (:func:`zjtx_site.intake.loader.validate_text`), and
 every problem is reported at its sheet and cell (``表单!C14``).
 
 Reading rules (also in docs/forms.md):
@@ -34,13 +34,34 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..fields import Field, Kind
-from ..problems import DocPath, Severity, dotted, has_errors
-from ..schema import COMPANY, MAX_DEPTH, MAX_NODES
-from . import (FORM_FORMAT, FORM_SHEET, KEYS_SHEET, FormError, column_letter, from_float,
-               is_percent_format, normalize_text, parse_decimal, tidy)
-from .form import (BOOL_FALSE, BOOL_TRUE, EMPTY_LIST, HAS, HAS_NO, HAS_YES, HEADER, VALUE,
-                   field_at, parse_dotted, split_list)
+from zjtx_site.excel import (
+    FORM_FORMAT,
+    FORM_SHEET,
+    KEYS_SHEET,
+    FormError,
+    column_letter,
+    from_float,
+    is_percent_format,
+    normalize_text,
+    parse_decimal,
+    tidy,
+)
+from zjtx_site.excel.form import (
+    BOOL_FALSE,
+    BOOL_TRUE,
+    EMPTY_LIST,
+    HAS,
+    HAS_NO,
+    HAS_YES,
+    HEADER,
+    VALUE,
+    field_at,
+    parse_dotted,
+    split_list,
+)
+from zjtx_site.intake.fields import Field, Kind
+from zjtx_site.intake.problems import DocPath, Severity, dotted, has_errors
+from zjtx_site.intake.schema import COMPANY, MAX_DEPTH, MAX_NODES
 
 NUMERIC = (Kind.INT, Kind.YEAR, Kind.MONEY, Kind.NUMBER, Kind.PERCENT)
 BACKUP_DIR = Path(".zjtx") / "backups"
@@ -370,7 +391,7 @@ def convert(f: Field, raw: Any, fmt: str = "General") -> Any:
             return [t for t, _ in items]
         return [_choice(f, t) for t, _ in items]
     if k is Kind.FREE:
-        from .. import fastyaml
+        from zjtx_site.intake import fastyaml
 
         try:
             return fastyaml.load(_text_of(raw), max_nodes=MAX_NODES, max_depth=MAX_DEPTH)
@@ -494,12 +515,12 @@ class _Builder:
 def company_yaml(company_id: str, round_id: str, data: dict, source: str = "") -> str:
     """The YAML text of ``data`` with the scaffold's header and comments.
 
-    Unlike :func:`zjtx_site.scaffold.scaffold` (a template for a new round),
+    Unlike :func:`zjtx_site.intake.scaffold.scaffold` (a template for a new round),
     nothing is filled in or moved: an absent value stays absent (a group or
     a record list that is absent is written as an empty key with its fields
     commented out), ``[]`` stays ``[]``."""
-    from ..scaffold import HEADER as SCAFFOLD_HEADER
-    from ..scaffold import emit
+    from zjtx_site.intake.scaffold import HEADER as SCAFFOLD_HEADER
+    from zjtx_site.intake.scaffold import emit
 
     out = [SCAFFOLD_HEADER.format(company_id=company_id, round=round_id).rstrip("\n")]
     if source:
@@ -512,7 +533,7 @@ def company_yaml(company_id: str, round_id: str, data: dict, source: str = "") -
 
 def import_form(path: Path, company_id: str, round_id: str) -> ImportResult:
     """Read, convert and validate a form; nothing is written."""
-    from ..loader import validate_text
+    from zjtx_site.intake.loader import validate_text
 
     read = read_form(path)
     b = _Builder(read)
@@ -557,7 +578,7 @@ def write_company(project: Path, company_id: str, round_id: str, text: str, *,
                   force: bool) -> tuple[Path, Path | None]:
     """Write ``companies/<id>/<round>.yaml``; an existing file only with
     ``force``, after copying it to .zjtx/backups/. Returns (file, backup)."""
-    from .. import layout
+    from zjtx_site.intake import layout
 
     target = project / layout.COMPANIES_DIR / company_id / f"{round_id}.yaml"
     backup = None

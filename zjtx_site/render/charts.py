@@ -24,6 +24,8 @@ matplotlib.use("Agg")
 from matplotlib import font_manager, rc_context  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from zjtx_site.errors import FontMissing
+
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
@@ -45,8 +47,6 @@ RC = {
 }
 
 
-class FontMissing(RuntimeError):
-    pass
 
 
 _ready = False

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from .escape import finalize, front_matter
+from zjtx_site.render.escape import finalize, front_matter
 
 
 def environment(project: Path) -> jinja2.Environment:
@@ -17,7 +17,7 @@ def environment(project: Path) -> jinja2.Environment:
     if own.is_dir():
         # like mkdocs-material's overrides: a file of the same name wins
         loaders.append(jinja2.FileSystemLoader(str(own)))
-    loaders.append(jinja2.PackageLoader("zjtx_site", "templates"))
+    loaders.append(jinja2.PackageLoader("zjtx_site.render", "templates"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
@@ -42,5 +42,5 @@ def template_digest(env: jinja2.Environment, names: list[str]) -> str:
 
 
 def builtin_template_names() -> list[str]:
-    folder = resources.files("zjtx_site").joinpath("templates")
+    folder = resources.files("zjtx_site.render").joinpath("templates")
     return sorted(f.name for f in folder.iterdir() if f.name.endswith(".j2"))

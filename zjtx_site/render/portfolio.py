@@ -6,16 +6,17 @@ import re
 from collections import Counter
 from typing import Any
 
-from ..bands import frac
-from ..fields import lookup
-from ..fmt import fmt_number, score1
-from ..results import Assessment
-from ..ruleset import TIER_LABELS, TIERS, RuleSet
-from ..schema import COMPANY
-from ..spans import Status
-from .escape import Raw, md
-from .report import STATUS_MARK
-from .report import open_leaves as _open_leaves
+from zjtx_site.intake.fields import lookup
+from zjtx_site.intake.schema import COMPANY
+from zjtx_site.render.escape import Raw, md
+from zjtx_site.render.report import STATUS_MARK
+from zjtx_site.render.report import open_leaves as _open_leaves
+from zjtx_site.scoring.bands import frac
+from zjtx_site.scoring.fmt import fmt_number, score1
+from zjtx_site.scoring.results import Assessment
+from zjtx_site.scoring.rules import RuleSet
+from zjtx_site.scoring.spans import Status
+from zjtx_site.vocabulary import TIER_LABELS, TIERS, next_tier_label
 
 LEVELS = ("L1", "L2", "L3", "L4", "L5")
 
@@ -36,7 +37,7 @@ def near_misses(latest: list[Assessment], limit: int = 2, base: str = "") -> lis
 
 
 def _md_text(s: str) -> str:
-    from .escape import md
+    from zjtx_site.render.escape import md
 
     return md(s)
 
@@ -65,7 +66,7 @@ def portfolio_context(latest: list[Assessment], charts: dict[str, str], *, base:
             "round": c.round, "level": a.grade.level,
             "field": "、".join(mic.choice_label(f) for f in c.product.mic_fields) or "—",
             "tiers": [STATUS_MARK[a.tier(t).status] for t in TIERS],
-            "next": TIER_LABELS.get(a.next_tier, "—") if a.next_tier else "全部符合",
+            "next": next_tier_label(a.next_tier),
             "scores": [f"{score1(d.score):.1f}" for d in a.dimensions],
         })
     by_level = {lv: [r for r in table if r["level"] == lv] for lv in LEVELS}

@@ -14,24 +14,20 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from .. import __version__
-from ..fields import lookup
-from ..fmt import fmt_number, score1
-from ..metrics import MetricContext
-from ..results import Assessment, Criterion
-from ..ruleset import TIER_LABELS, TIERS
-from ..schema import COMPANY
-from ..spans import Status
-from .escape import Raw
+from zjtx_site import __version__
+from zjtx_site.intake.fields import lookup
+from zjtx_site.intake.schema import COMPANY
+from zjtx_site.render.escape import Raw
+from zjtx_site.scoring.fmt import fmt_number, score1
+from zjtx_site.scoring.metrics import MetricContext
+from zjtx_site.scoring.results import Assessment, Criterion
+from zjtx_site.scoring.spans import Status
+from zjtx_site.vocabulary import DIMENSION_SECTIONS, TIER_LABELS, TIERS, next_tier_label
 
 # Marks from the CJK font itself (no emoji font is needed to read the site)
 STATUS_MARK = {
     Status.MET: "○ 符合", Status.UNMET: "× 不符合", Status.NEEDS_DATA: "△ 待补充数据",
     Status.MANUAL_REVIEW: "◇ 待人工判断", Status.NOT_APPLICABLE: "— 不适用",
-}
-DIMENSION_APPENDIX_B = {
-    "specialization": "专业化指标", "refinement": "精细化指标", "distinctiveness": "特色化指标",
-    "innovation": "创新能力指标", "chain": "产业链配套指标", "product": "主导产品所属领域指标",
 }
 
 
@@ -62,7 +58,7 @@ class History:
 def financial_rows(c: Any, ctx: MetricContext) -> list[list[str]]:
     """The 3-year table (采集表 二) and, per year, the ratios derived from it
     (computed by the metrics, like every other figure)."""
-    from ..fmt import fmt_span
+    from zjtx_site.scoring.fmt import fmt_span
 
     rows = []
     labels = (("employees", "全职员工数量（人）"), ("rd_staff", "其中：研发人员数量（人）"),
@@ -85,7 +81,7 @@ def financial_rows(c: Any, ctx: MetricContext) -> list[list[str]]:
 
 
 def derived_rows(ctx: MetricContext) -> list[list[str]]:
-    from ..fmt import fmt_span
+    from zjtx_site.scoring.fmt import fmt_span
 
     out = []
     for name in ("main_share", "main_growth", "main_growth_avg2", "revenue_cagr", "rd_ratio_y3",
@@ -234,7 +230,7 @@ def open_leaves(c: Criterion) -> list[Criterion]:
 
 @lru_cache(maxsize=1)
 def _builtin_rulesets() -> dict[str, dict]:
-    from ..ruleset import builtin_ruleset_files, load_ruleset_file
+    from zjtx_site.scoring.rules import builtin_ruleset_files, load_ruleset_file
 
     out = {}
     for f in builtin_ruleset_files():
@@ -252,7 +248,7 @@ def _spec_children(spec: dict) -> list[dict]:
 def criterion_metrics(t: Any) -> dict[int, list[str]]:
     """The metrics each criterion of a tier result reads (keyed by ``id()``),
     from the rule-set file that defines the tier; empty when it is not ours."""
-    from ..bands import indicator_metrics
+    from zjtx_site.scoring.bands import indicator_metrics
 
     raw = _builtin_rulesets().get(t.ruleset, {}).get("tiers", {}).get(t.tier)
     out: dict[int, list[str]] = {}
@@ -488,8 +484,7 @@ def history_context(a: Assessment, h: History) -> dict[str, Any] | None:
         "link": Raw(f"[{prev.company.round} 轮报告]({prev.company.round}.md)"),
         "level": {"before": grade_before, "now": grade_now,
                   "changed": "无变化" if grade_before == grade_now else f"{grade_before} → {grade_now}"},
-        "next": {"before": TIER_LABELS[prev.next_tier] if prev.next_tier else "全部符合",
-                 "now": TIER_LABELS[a.next_tier] if a.next_tier else "全部符合"},
+        "next": {"before": next_tier_label(prev.next_tier), "now": next_tier_label(a.next_tier)},
         "dimensions": dims,
         "tiers": tiers,
         "closed": closed,
@@ -551,7 +546,7 @@ def appendix_b_rows(a: Assessment) -> list[dict[str, str]]:
         have = [f"{i.label}：{i.value}" for i in d.indicators if i.points >= i.max_points]
         lack = [f"{i.label}：{i.value}" + (f"（{i.gap}）" if i.gap else "")
                 for i in d.indicators if i.points < i.max_points]
-        rows.append({"label": DIMENSION_APPENDIX_B.get(d.key, d.label), "score": f"{score1(d.score):.1f}",
+        rows.append({"label": DIMENSION_SECTIONS.get(d.key, d.label), "score": f"{score1(d.score):.1f}",
                      "have": "；".join(have) or "—", "lack": "；".join(lack) or "—"})
     rows.append(appendix_b_other(a))
     return rows

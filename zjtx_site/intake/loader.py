@@ -1,0 +1,86 @@
+"""From files to validated, frozen companies: the pipeline's first stage."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zjtx_site.intake import layout
+from zjtx_site.intake.crosschecks import CrossChecker
+from zjtx_site.intake.model import build_company
+from zjtx_site.intake.problems import Problem, Severity, has_errors, sort_key
+from zjtx_site.intake.schema import COMPANY
+from zjtx_site.intake.validate import Validator
+from zjtx_site.intake.yamlload import LoadFailure, locate, parse, read_text
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    entry: layout.Entry
+    company: Any | None          # a model.Company when the file has no error
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectData:
+    results: tuple[FileResult, ...]
+    problems: tuple[Problem, ...]   # every problem, layout ones included, sorted
+
+    @property
+    def companies(self) -> tuple[Any, ...]:
+        return tuple(r.company for r in self.results if r.company is not None)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+    @property
+    def invalid_files(self) -> tuple[str, ...]:
+        return tuple(sorted({p.file for p in self.problems if p.is_error}))
+
+
+def validate_text(text: str, shown: str) -> tuple[dict | None, list[Problem]]:
+    """Parse and check one file's text; clean data when it has no error."""
+    try:
+        data = parse(text, shown)
+    except LoadFailure as exc:
+        return None, [exc.problem]
+    v = Validator(shown)
+    clean = v.group(COMPANY, data, ())
+    problems = v.problems
+    if clean is not None:
+        problems += CrossChecker(shown).run(clean)
+    if problems:
+        problems = locate(text, problems)
+    return clean, problems
+
+
+def load_file(entry: layout.Entry) -> FileResult:
+    try:
+        text = read_text(entry.path, entry.shown)
+    except LoadFailure as exc:
+        return FileResult(entry, None, (exc.problem,))
+    clean, problems = validate_text(text, entry.shown)
+    if clean is not None and clean.get("assessed_on") and not has_errors(problems):
+        year = clean["assessed_on"].year
+        if year != int(entry.round[:4]):
+            problems.append(Problem(
+                file=entry.shown, severity=Severity.WARNING,
+                message=f"评估轮次 {entry.round} 与评估日期 {clean['assessed_on'].isoformat()} 不在同一年，请核对"))
+    company = None
+    if clean is not None and not has_errors(problems):
+        company = build_company(clean, company_id=entry.company_id, round=entry.round,
+                                source=entry.shown,
+                                digest=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return FileResult(entry, company, tuple(sorted(problems, key=sort_key)))
+
+
+def load_project(root: Path, targets: list[Path] | None = None) -> ProjectData:
+    entries, problems = layout.discover(root, targets)
+    results = tuple(load_file(e) for e in entries)
+    every = list(problems)
+    for r in results:
+        every += r.problems
+    return ProjectData(results, tuple(sorted(every, key=sort_key)))

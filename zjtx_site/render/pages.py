@@ -1,0 +1,54 @@
+"""What render hands to the website stage: page values, never files.
+
+A :class:`Page` is one file of ``content/`` with the key of everything its
+bytes depend on and a function that makes them; a :class:`Chart` names a
+chart function of :mod:`zjtx_site.render.charts` and its arguments. Making
+is lazy, so the website stage can reuse last build's file when the key is
+unchanged without rendering anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Callable, Union
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Page:
+    path: str                       # relative to content/, with forward slashes
+    key: str                        # digest of every input of the bytes
+    make: Callable[[], bytes]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Chart:
+    path: str
+    key: str
+    kind: str                       # a function name in render.charts
+    args: tuple[Any, ...]
+
+    def draw(self) -> bytes:
+        from zjtx_site.render import charts
+
+        return getattr(charts, self.kind)(*self.args)
+
+
+Output = Union[Page, Chart]
+
+
+def digest(*parts: str) -> str:
+    """One key from several: each part is separated, so ("ab", "c") != ("a", "bc")."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+def code_digest() -> str:
+    """The tool's own source, so a code change between releases re-renders too."""
+    from pathlib import Path
+
+    pkg = Path(__file__).resolve().parent.parent
+    return digest(*(f"{p.relative_to(pkg).as_posix()}:{hashlib.sha256(p.read_bytes()).hexdigest()}"
+                    for p in sorted(pkg.rglob("*.py"))))

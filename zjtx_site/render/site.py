@@ -1,0 +1,180 @@
+"""Every page of the site, as values: reports, company pages, portfolios, home, methodology.
+
+This is render's one entry point for the website stage. It receives the
+assessments and the plugin host (through the engine) and returns
+:class:`~zjtx_site.render.pages.Page` and :class:`~zjtx_site.render.pages.Chart`
+values; it writes no file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from zjtx_site import __version__
+from zjtx_site.intake.layout import round_sort_key
+from zjtx_site.render.environment import (
+    builtin_template_names,
+    environment,
+    template_digest,
+)
+from zjtx_site.render.escape import Raw, md
+from zjtx_site.render.pages import Chart, Output, Page, code_digest, digest
+from zjtx_site.render.portfolio import methodology_context, portfolio_context
+from zjtx_site.render.report import History, report_context
+from zjtx_site.scoring.engine import Engine
+from zjtx_site.scoring.metrics import MetricContext
+from zjtx_site.scoring.results import Assessment
+from zjtx_site.vocabulary import next_tier_label
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def data_revision(companies: list[Any]) -> str:
+    """A revision of the data itself (not of git), so content stays stable."""
+    # ids, not paths: the same data gives the same revision wherever the build runs
+    return digest(*sorted(f"{c.company_id}/{c.round}:{c.digest}" for c in companies))[:12]
+
+
+def render_site(project: Path, engine: Engine, assessments: list[Assessment]) -> list[Output]:
+    env = environment(project)
+    tdigest = template_digest(env, builtin_template_names())
+    rules_digest = digest(*(json.dumps(engine.rulesets[k].tiers, sort_keys=True, default=str)
+                            for k in sorted(engine.rulesets)))
+    # charts depend on the code and their data only; pages also on templates and rules
+    chart_base = digest(__version__, code_digest())
+    base = digest(chart_base, tdigest, rules_digest)
+    by_company: dict[str, list[Assessment]] = {}
+    for a in assessments:
+        by_company.setdefault(a.company.company_id, []).append(a)
+    out: list[Output] = []
+    for cid in sorted(by_company):
+        by_company[cid] = sorted(by_company[cid], key=lambda a: round_sort_key(a.company.round))
+        out += company_pages(env, engine, base, chart_base, by_company[cid])
+    revision = data_revision([a.company for a in assessments])
+    # our own identifiers, printed as they are
+    footer = {"version": Raw(__version__), "rulesets": Raw(", ".join(sorted(engine.rulesets))),
+              "data_revision": Raw(revision)}
+    out += overview_pages(env, base, by_company, assessments, footer)
+    out += site_assets()
+    out.append(methodology_page(env, engine, base, footer))
+    return out
+
+
+def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base: str,
+                  rounds: list[Assessment]) -> list[Output]:
+    """One report per round (with its charts) and the company's index page."""
+    out: list[Output] = []
+    cid = rounds[0].company.company_id
+    chain = ""
+    for idx, a in enumerate(rounds):
+        c = a.company
+        chain = digest(chain, c.digest)        # a round's page depends on its earlier rounds
+        key = digest(base, chain)              # this round and its earlier ones, never later ones
+        prefix = f"companies/{cid}/{c.round}"
+        dims = a.dimensions
+        out.append(Chart(path=f"{prefix}-radar.svg", key=digest(chart_base, c.digest, "radar"), kind="radar",
+                         args=([d.label for d in dims], [d.score for d in dims])))
+        years = [y.year for y in c.financials]
+        out.append(Chart(path=f"{prefix}-trend.svg", key=digest(chart_base, c.digest, "trend"), kind="trend",
+                         args=(years, {
+                             "营业收入": [y.revenue for y in c.financials],
+                             "主营业务收入": [y.main_revenue for y in c.financials],
+                             "研发费用": [y.rd_expense for y in c.financials],
+                             "净利润": [y.net_profit for y in c.financials]})))
+        chart_md = {"radar": f"![六维诊断雷达图]({c.round}-radar.svg)",
+                    "trend": f"![近三年经营趋势]({c.round}-trend.svg)", "rounds": ""}
+        if idx > 0:
+            upto = rounds[: idx + 1]
+            out.append(Chart(path=f"{prefix}-rounds.svg", key=digest(chart_base, chain, "rounds"), kind="rounds",
+                             args=([r.company.round for r in upto],
+                                   {d.label: [r.dimension(d.key).score for r in upto] for d in upto[-1].dimensions})))
+            chart_md["rounds"] = f"![各轮六维得分]({c.round}-rounds.svg)"
+        hist = History(previous=rounds[idx - 1] if idx else None, rounds=tuple(rounds[: idx + 1]))
+
+        def report(a: Assessment = a, hist: History = hist, chart_md: dict[str, str] = chart_md) -> bytes:
+            ctx = report_context(a, MetricContext(a.company, engine.metrics), hist, chart_md, a.company.digest[:12])
+            return env.get_template("report.md.j2").render(**ctx).encode("utf-8")
+
+        out.append(Page(path=f"{prefix}.md", key=key, make=report))
+
+    def index() -> bytes:
+        return env.get_template("company.md.j2").render(
+            name=rounds[-1].company.basic.name,
+            footer={"version": Raw(__version__),
+                    "rulesets": Raw(", ".join(sorted({t for r in rounds for t in r.rulesets}))),
+                    "data_revision": Raw(digest(*(r.company.digest for r in rounds))[:12])},
+            rounds=[{"round": r.company.round, "assessed_on": r.company.assessed_on.isoformat(),
+                     "level": r.grade.level, "next": _next_label(r),
+                     "link": Raw(f"[诊断规划报告]({r.company.round}.md)")} for r in reversed(rounds)]
+        ).encode("utf-8")
+
+    out.append(Page(path=f"companies/{cid}/index.md",
+                    key=digest(base, *(r.company.digest for r in rounds), "company"), make=index))
+    return out
+
+
+def _next_label(a: Assessment) -> str:
+    return next_tier_label(a.next_tier)
+
+
+def overview_pages(env: jinja2.Environment, base: str, by_company: dict[str, list[Assessment]],
+                   assessments: list[Assessment], footer: dict[str, Any]) -> list[Output]:
+    """Home, portfolio (latest round of each company) and one portfolio per round."""
+    from zjtx_site.render import charts
+
+    out: list[Output] = []
+    latest = [by_company[cid][-1] for cid in sorted(by_company)]
+    all_key = digest(base, *footer.values())
+    round_ids = sorted({a.company.round for a in assessments}, key=round_sort_key)
+    round_links = [Raw(f"[{r}](rounds/{r}.md)") for r in round_ids]
+
+    def portfolio(page: str, subset: list[Assessment], title: str, prefix: str, chart: str,
+                  links: list[Any]) -> None:
+        levels = portfolio_context(subset, {})["levels"]
+        out.append(Page(path=f"assets/{chart}", key=all_key + chart,
+                        make=lambda: charts.bars([x["level"] for x in levels], [x["count"] for x in levels])))
+        out.append(Page(path=page, key=all_key + page, make=lambda: env.get_template("portfolio.md.j2").render(
+            **portfolio_context(subset, {"levels": f"![L1–L5 分布]({prefix}assets/{chart})"}, base=prefix,
+                                title=title, rounds=links, footer=footer)).encode("utf-8")))
+
+    portfolio("portfolio.md", latest, "企业总览", "", "levels.svg", round_links)
+    for r in round_ids:
+        subset = [a for cid in sorted(by_company) for a in by_company[cid] if a.company.round == r]
+        portfolio(f"rounds/{r}.md", subset, f"{r} 轮企业总览", "../", f"levels-{r}.svg", [])
+    out.append(Page(path="index.md", key=all_key + "index", make=lambda: env.get_template("index.md.j2").render(
+        companies=[{"link": Raw(f"[{md(a.company.basic.name)}](companies/{a.company.company_id}/index.md)"),
+                    "round": a.company.round, "level": a.grade.level, "next": _next_label(a),
+                    "rounds": [Raw(f"[{r.company.round}](companies/{r.company.company_id}/{r.company.round}.md)")
+                               for r in by_company[a.company.company_id]]} for a in latest],
+        rounds=len(assessments), round_links=round_links, data_revision=footer["data_revision"],
+        version=__version__, rulesets=footer["rulesets"], footer=footer).encode("utf-8")))
+    return out
+
+
+def site_assets() -> list[Output]:
+    """Static files the site needs offline (scripts, styles, the search shim),
+    shipped in render/assets/ and copied to content/assets/."""
+    out: list[Output] = []
+    for path in sorted(p for p in ASSETS.rglob("*") if p.is_file() and p.name != "README.md"):
+        data = path.read_bytes()
+        out.append(Page(path=f"assets/{path.relative_to(ASSETS).as_posix()}",
+                        key=hashlib.sha256(data).hexdigest(), make=lambda data=data: data))
+    return out
+
+
+def methodology_page(env: jinja2.Environment, engine: Engine, base: str, footer: dict[str, Any]) -> Page:
+    from zjtx_site.scoring.builtin.dimensions import dimension_data
+    from zjtx_site.scoring.builtin.grading import grading_data
+    from zjtx_site.scoring.builtin.plan import plan_catalog
+    from zjtx_site.scoring.engine import interpretations
+
+    return Page(path="methodology.md", key=digest(base, footer["rulesets"], "methodology"),
+                make=lambda: env.get_template("methodology.md.j2").render(
+                    footer=dict(footer, data_revision=Raw("—")), **methodology_context(
+                        engine.rulesets, dimension_data(), grading_data(), interpretations(), plan_catalog())
+                ).encode("utf-8"))

@@ -1,0 +1,174 @@
+"""The scoring stage: a validated Company in, a typed Assessment out.
+
+The host runs every plugin itself and wraps any failure in an error that
+names the plugin and the company file (as flake8 does), so one broken
+evaluator cannot publish a report that looks complete. With
+``keep_going`` the failure is recorded on the Assessment instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from zjtx_site.errors import EvaluationError
+from zjtx_site.scoring import host as plugins
+from zjtx_site.scoring.metrics import MetricContext
+from zjtx_site.scoring.results import (
+    Assessment,
+    DimensionResult,
+    Gap,
+    Grade,
+    PlanItem,
+    ResultError,
+    TierResult,
+)
+from zjtx_site.scoring.rules import (
+    RuleSet,
+    TierContext,
+    evaluate_tier,
+    load_ruleset_file,
+    resolve,
+)
+from zjtx_site.scoring.spans import Status
+from zjtx_site.vocabulary import DIMENSIONS, TIERS
+
+
+@lru_cache(maxsize=1)
+def interpretations() -> tuple[str, ...]:
+    text = resources.files("zjtx_site.scoring").joinpath("data", "interpretations.yaml").read_text("utf-8")
+    return tuple(YAML(typ="safe", pure=True).load(text))
+
+
+@dataclass(frozen=True)
+class Engine:
+    registry: plugins.Registry
+    rulesets: dict[str, RuleSet]
+
+    @property
+    def metrics(self):
+        return self.registry.metric_table()
+
+
+def make_engine(project: Path | None = None, extra: list | None = None) -> Engine:
+    reg = plugins.load(project, extra)
+    raw = {}
+    for key, r in reg.rulesets.items():
+        obj = r.obj
+        data = load_ruleset_file(Path(obj) if isinstance(obj, str) else obj)
+        data["_path"] = str(obj)
+        raw[key] = data
+    try:
+        rulesets = resolve(raw, reg.metric_table())
+    except ValueError as exc:
+        raise plugins.PluginError(f"规则集数据有误：{exc}") from None
+    return Engine(reg, rulesets)
+
+
+def choose(engine: Engine, assessed_on: date, forced: str | None) -> tuple[RuleSet, str]:
+    if forced:
+        if forced not in engine.rulesets:
+            raise KeyError(forced)
+        return engine.rulesets[forced], f"按 --rules {forced} 指定（假设分析），而非按评估日期选择"
+    usable = sorted((rs for rs in engine.rulesets.values() if rs.in_force <= assessed_on),
+                    key=lambda rs: (rs.in_force, rs.id))
+    if not usable:
+        rs = min(engine.rulesets.values(), key=lambda r: r.in_force)
+        return rs, f"评估日期 {assessed_on.isoformat()} 早于所有规则集的施行日，采用最早的 {rs.id}"
+    rs = usable[-1]
+    return rs, f"评估日期 {assessed_on.isoformat()} 不早于 {rs.id} 的施行日 {rs.in_force.isoformat()}"
+
+
+def _reason(rs: RuleSet, tier: str, base: str) -> str:
+    if rs.origin[tier] != rs.id:
+        return f"{base}；{rs.id} 对{rs.tier_label(tier)}沿用 {rs.origin[tier]}"
+    return base
+
+
+def _call(plugin: str, source: str, fn, *args):
+    try:
+        return fn(*args)
+    except ResultError as exc:
+        raise EvaluationError(plugin, source, f"结果无效：{exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a plugin's failure, reported with its name
+        raise EvaluationError(plugin, source, f"{type(exc).__name__}: {exc}") from None
+
+
+def assess(engine: Engine, company: Any, *, forced: str | None = None,
+           keep_going: bool = False) -> Assessment:
+    reg = engine.registry
+    ctx = MetricContext(company, engine.metrics)
+    source = company.source
+    failures: list[str] = []
+
+    def guarded(plugin: str, fn, *args):
+        try:
+            return _call(plugin, source, fn, *args)
+        except EvaluationError as exc:
+            if not keep_going:
+                raise
+            failures.append(str(exc))
+            return None
+
+    g = reg.grader["grading"]
+    grade = guarded(g.plugin, g.obj.grade, company, ctx)
+    if grade is not None and not isinstance(grade, Grade):
+        grade = _wrong(failures, keep_going, g.plugin, source, "Grade", grade)
+
+    dims = []
+    for key in DIMENSIONS:
+        r = reg.dimensions[key]
+        d = guarded(r.plugin, r.obj.evaluate, company, ctx)
+        if d is None:
+            continue
+        if not isinstance(d, DimensionResult) or d.key != key:
+            _wrong(failures, keep_going, r.plugin, source, f"维度 {key} 的 DimensionResult", d)
+            continue
+        dims.append(d)
+
+    rs, base_reason = choose(engine, company.assessed_on, forced)
+    tiers: list[TierResult] = []
+    earlier: dict[str, TierResult] = {}
+    for tier in TIERS:
+        # 创新型 keeps the 2022 rule whatever is forced (2026 rules 第三十条)
+        tc = TierContext(ctx=ctx, tier=tier, earlier=earlier, score=None, titles=company.honors.titles)
+        result = guarded(f"规则集 {rs.id}", evaluate_tier, rs, tier, tc, _reason(rs, tier, base_reason))
+        if result is None:
+            continue
+        tiers.append(result)
+        earlier[tier] = result
+    next_tier = next((t.tier for t in tiers if t.status is not Status.MET), None)
+    if len(tiers) < len(TIERS):
+        next_tier = next_tier  # incomplete: failures say so
+    gaps, plan = (), ()
+    if grade is not None and len(tiers) == len(TIERS):
+        p = reg.plan_makers["plan"]
+        made = guarded(p.plugin, p.obj.make, company, grade, tuple(tiers), next_tier)
+        if made is not None and not _is_plan(made):
+            made = _wrong(failures, keep_going, p.plugin, source, "(gaps, plan) 二元组", made)
+        if made is not None:
+            gaps, plan = made
+    used = tuple(sorted({t.ruleset for t in tiers}))
+    return Assessment(company=company, grade=grade, dimensions=tuple(dims), tiers=tuple(tiers),
+                      next_tier=next_tier, gaps=tuple(gaps), plan=tuple(plan), rulesets=used,
+                      interpretations=interpretations(), failures=tuple(failures))
+
+
+def _is_plan(made: Any) -> bool:
+    return (isinstance(made, tuple) and len(made) == 2
+            and isinstance(made[0], tuple) and all(isinstance(g, Gap) for g in made[0])
+            and isinstance(made[1], tuple) and all(isinstance(p, PlanItem) for p in made[1]))
+
+
+def _wrong(failures: list[str], keep_going: bool, plugin: str, source: str, want: str, got: Any):
+    err = EvaluationError(plugin, source, f"应返回 {want}，实际返回 {type(got).__name__}")
+    if not keep_going:
+        raise err
+    failures.append(str(err))
+    return None

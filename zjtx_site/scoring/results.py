@@ -1,0 +1,187 @@
+"""Typed, frozen results of an assessment.
+
+Results are built only through constructors that check their invariants
+(a score within 0–100, points within their maximum), in the manner of
+OpenSSF Scorecard's check results; "needs data" is a status of its own,
+never a zero. No presentation lives here: templates decide how it looks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from zjtx_site.errors import ResultError
+from zjtx_site.scoring.spans import Status
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Indicator:
+    id: str
+    label: str
+    value: str                 # as shown, with unit; "未报告" when missing
+    target: str                # the band table or threshold in words
+    points: Fraction           # with missing inputs counted at worst
+    max_points: Fraction
+    status: Status
+    gap: str = ""              # what it takes to reach the next band / full points
+    evidence: str = ""         # the company-file keys it read
+    source: str = ""           # the rule or data file the bands come from
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.points <= self.max_points) or self.max_points <= 0:
+            raise ResultError(f"indicator {self.id}: points {self.points} not in 0..{self.max_points}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DimensionResult:
+    key: str
+    label: str
+    score: Fraction            # 0..100, exact; rounded only for display
+    indicators: tuple[Indicator, ...]
+    plugin: str = ""
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.score <= 100):
+            raise ResultError(f"dimension {self.key}: score {self.score} outside 0..100")
+
+    @staticmethod
+    def from_indicators(key: str, label: str, indicators: tuple[Indicator, ...],
+                        plugin: str = "") -> "DimensionResult":
+        total = sum((i.max_points for i in indicators), Fraction(0))
+        got = sum((i.points for i in indicators), Fraction(0))
+        score = got / total * 100 if total else Fraction(0)
+        return DimensionResult(key=key, label=label, score=score, indicators=indicators, plugin=plugin)
+
+    @property
+    def complete(self) -> bool:
+        return all(i.status is not Status.NEEDS_DATA for i in self.indicators)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Gap:
+    criterion: str             # criterion id
+    label: str
+    tier: str
+    status: Status             # unmet or needs_data (or manual_review)
+    value: str
+    threshold: str
+    shortfall: str = ""        # in the rule's own unit, e.g. "+0.6 个百分点"
+    money: str = ""            # e.g. "约 +54 万元"
+    plan_item: str = ""        # Appendix C item id
+    closes: Fraction = Fraction(0)   # how much of the gap is bridged, for ordering
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Criterion:
+    id: str
+    label: str
+    status: Status
+    value: str
+    threshold: str
+    gap: Gap | None = None
+    children: tuple["Criterion", ...] = ()
+    note: str = ""
+
+    def leaves(self) -> tuple["Criterion", ...]:
+        if not self.children:
+            return (self,)
+        return tuple(x for c in self.children for x in c.leaves())
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScoreLine:
+    id: str
+    group: str
+    label: str
+    value: str
+    points: Fraction           # missing counted as 0
+    best_points: Fraction      # missing counted at best
+    max_points: Fraction
+    bands: str
+    status: Status
+    plan: str = ""             # Appendix C item that raises it
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupScore:
+    key: str
+    label: str
+    points: Fraction
+    best_points: Fraction
+    max_points: Fraction
+    minimum: Fraction | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TierScore:
+    total: Fraction
+    best_total: Fraction
+    pass_mark: Fraction
+    groups: tuple[GroupScore, ...]
+    lines: tuple[ScoreLine, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TierResult:
+    tier: str
+    label: str
+    ruleset: str
+    ruleset_reason: str
+    status: Status
+    criteria: tuple[Criterion, ...]
+    route: str | None = None          # "score" | "direct" when met
+    score: TierScore | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Grade:
+    level: str                 # L1..L5
+    field_match: bool
+    field_note: str
+    revenue: Fraction
+    band: str                  # revenue band in words
+    priority: bool
+    path: str                  # the service path (§7.1 note, §7.5)
+    path_tiers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanItem:
+    area: str                  # Appendix C area id
+    area_label: str
+    item: str
+    item_label: str
+    advice: str
+    gaps: tuple[Gap, ...]
+    order: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assessment:
+    company: object
+    grade: Grade
+    dimensions: tuple[DimensionResult, ...]
+    tiers: tuple[TierResult, ...]
+    next_tier: str | None
+    gaps: tuple[Gap, ...]             # every gap on the target tiers, plan item or not
+    plan: tuple[PlanItem, ...]
+    rulesets: tuple[str, ...]
+    interpretations: tuple[str, ...]
+    failures: tuple[str, ...] = ()    # plugin failures under --keep-going
+
+    @property
+    def complete(self) -> bool:
+        return not self.failures
+
+    def tier(self, tier_id: str) -> TierResult:
+        for t in self.tiers:
+            if t.tier == tier_id:
+                return t
+        raise KeyError(tier_id)
+
+    def dimension(self, key: str) -> DimensionResult:
+        for d in self.dimensions:
+            if d.key == key:
+                return d
+        raise KeyError(key)

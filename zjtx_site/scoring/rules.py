@@ -1,0 +1,340 @@
+"""Tier rule sets: data files evaluated against a company's metrics.
+
+A rule set (``rulesets/<id>.yaml``) lists, per tier, its criteria as a small
+tree of conditions and, for scored tiers, its point bands. This module reads
+and checks those files and evaluates them; the numbers live only in the
+files, so a rule change is a one-line data diff.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from zjtx_site.scoring.bands import SpecError, frac, indicator_metrics, score_indicator
+from zjtx_site.scoring.fmt import fmt_number, fmt_span
+from zjtx_site.scoring.metrics import MetricContext
+from zjtx_site.scoring.results import (
+    Criterion,
+    Gap,
+    GroupScore,
+    ScoreLine,
+    TierResult,
+    TierScore,
+)
+from zjtx_site.scoring.spans import Status, all_of, any_of
+from zjtx_site.vocabulary import TIER_LABELS, TIERS
+
+OPS = (">=", "<=", "true")
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    id: str
+    title: str
+    source: str
+    in_force: date
+    tiers: dict[str, dict]          # tier id -> spec (inherited tiers resolved)
+    origin: dict[str, str]          # tier id -> the rule set that defines it
+    path: str
+
+    def tier_label(self, tier: str) -> str:
+        return self.tiers[tier].get("label", TIER_LABELS[tier])
+
+
+def load_ruleset_file(path: Path | Any) -> dict:
+    y = YAML(typ="safe", pure=True)
+    return y.load(path.read_text(encoding="utf-8"))
+
+
+def builtin_ruleset_files() -> list[Any]:
+    folder = resources.files("zjtx_site.scoring").joinpath("data", "rulesets")
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
+
+
+def resolve(raw: dict[str, dict], registry: dict) -> dict[str, RuleSet]:
+    """Build RuleSets from raw data, resolving ``inherits`` and checking every name."""
+    out: dict[str, RuleSet] = {}
+    for rid, data in sorted(raw.items()):
+        tiers: dict[str, dict] = {}
+        origin: dict[str, str] = {}
+        for tier, parent in (data.get("inherits") or {}).items():
+            if parent not in raw or tier not in raw[parent].get("tiers", {}):
+                raise SpecError(f"{rid}: inherits {tier} from {parent}, which does not define it")
+            tiers[tier] = raw[parent]["tiers"][tier]
+            origin[tier] = parent
+        for tier, spec in (data.get("tiers") or {}).items():
+            tiers[tier] = spec
+            origin[tier] = rid
+        unknown = set(tiers) - set(TIERS)
+        if unknown:
+            raise SpecError(f"{rid}: unknown tiers {sorted(unknown)}")
+        missing = set(TIERS) - set(tiers)
+        if missing:
+            raise SpecError(f"{rid}: tiers not defined {sorted(missing)}")
+        for tier, spec in tiers.items():
+            check_tier(f"{rid}/{tier}", spec, registry)
+        in_force = data["in_force"]
+        out[rid] = RuleSet(id=rid, title=data["title"], source=data["source"],
+                           in_force=in_force if isinstance(in_force, date) else date.fromisoformat(str(in_force)),
+                           tiers=tiers, origin=origin, path=str(data.get("_path", "")))
+    return out
+
+
+def check_tier(where: str, spec: dict, registry: dict) -> None:
+    for c in spec.get("criteria", ()):
+        _check_condition(where, c, registry)
+    for g in (spec.get("score") or {}).get("groups", ()):
+        for ind in g["indicators"]:
+            for name in indicator_metrics(ind):
+                if name not in registry:
+                    raise SpecError(f"{where}: indicator {ind.get('id')} names unknown metric {name}")
+
+
+def _check_condition(where: str, c: dict, registry: dict) -> None:
+    if "id" not in c or "label" not in c:
+        raise SpecError(f"{where}: a condition without id or label: {c}")
+    forms = [k for k in ("metric", "all", "any", "manual", "prerequisite", "score", "branch") if k in c]
+    if len(forms) != 1:
+        raise SpecError(f"{where}/{c['id']}: needs exactly one of metric/all/any/manual/prerequisite/score/branch")
+    if "metric" in c:
+        if c["metric"] not in registry:
+            raise SpecError(f"{where}/{c['id']}: unknown metric {c['metric']}")
+        if c.get("op") not in OPS:
+            raise SpecError(f"{where}/{c['id']}: op must be one of {OPS}")
+        if c["op"] != "true" and "value" not in c:
+            raise SpecError(f"{where}/{c['id']}: op {c['op']} needs a value")
+    for sub in list(c.get("all", ())) + list(c.get("any", ())):
+        _check_condition(where, sub, registry)
+    if "branch" in c:
+        if c["branch"] not in registry:
+            raise SpecError(f"{where}/{c['id']}: unknown branch metric {c['branch']}")
+        for case in c["cases"]:
+            _check_condition(where, case, registry)
+    if "prerequisite" in c and c["prerequisite"] not in TIERS:
+        raise SpecError(f"{where}/{c['id']}: unknown prerequisite tier {c['prerequisite']}")
+
+
+# evaluation -----------------------------------------------------------------
+
+@dataclass
+class TierContext:
+    ctx: MetricContext
+    tier: str
+    earlier: dict[str, TierResult]
+    score: TierScore | None
+    titles: tuple[str, ...]
+
+
+def evaluate_tier(rs: RuleSet, tier: str, tc: TierContext, reason: str) -> TierResult:
+    spec = rs.tiers[tier]
+    score = _score(tc.ctx, spec["score"]) if spec.get("score") else None
+    tc.score = score
+    criteria = tuple(_condition(c, tc) for c in spec["criteria"])
+    status = all_of([c.status for c in criteria])
+    route = None
+    if status is Status.MET:
+        for c in criteria:
+            if any(True for _ in _route_children(c)):
+                route = "score" if _route_score_met(c) else "direct"
+    return TierResult(tier=tier, label=rs.tier_label(tier), ruleset=rs.origin[tier],
+                      ruleset_reason=reason, status=status, criteria=criteria, route=route, score=score)
+
+
+def _route_children(c: Criterion):
+    return (x for x in c.children if x.id == "score")
+
+
+def _route_score_met(c: Criterion) -> bool:
+    return any(x.status is Status.MET for x in _route_children(c))
+
+
+def _score(ctx: MetricContext, spec: dict) -> TierScore:
+    lines, groups = [], []
+    for g in spec["groups"]:
+        gw = gb = gm = Fraction(0)
+        for ind in g["indicators"]:
+            s = score_indicator(ctx, ind)
+            first = indicator_metrics(ind)[0]
+            lines.append(ScoreLine(id=ind["id"], group=g["key"], label=ind["label"], value=s.value,
+                                   points=s.worst, best_points=s.best, max_points=s.max_points,
+                                   bands=s.target, status=s.status,
+                                   plan=ind.get("plan", ctx.registry[first].plan)))
+            gw, gb, gm = gw + s.worst, gb + s.best, gm + s.max_points
+        groups.append(GroupScore(key=g["key"], label=g["label"], points=gw, best_points=gb,
+                                 max_points=gm, minimum=frac(g["min"]) if "min" in g else None))
+    return TierScore(total=sum((g.points for g in groups), Fraction(0)),
+                     best_total=sum((g.best_points for g in groups), Fraction(0)),
+                     pass_mark=frac(spec["pass"]), groups=tuple(groups), lines=tuple(lines))
+
+
+def _condition(c: dict, tc: TierContext) -> Criterion:
+    if "metric" in c:
+        return _metric_condition(c, tc)
+    if "all" in c or "any" in c:
+        kids = tuple(_condition(x, tc) for x in c.get("all") or c.get("any"))
+        combine = all_of if "all" in c else any_of
+        status = combine([k.status for k in kids])
+        met = sum(k.status is Status.MET for k in kids)
+        value = f"{met}/{len(kids)} 项符合"
+        threshold = "全部符合" if "all" in c else "任一符合"
+        return Criterion(id=c["id"], label=c["label"], status=status, value=value,
+                         threshold=threshold, children=kids, gap=_group_gap(c, tc, status, value, threshold))
+    if "manual" in c:
+        return Criterion(id=c["id"], label=c["label"], status=Status.MANUAL_REVIEW,
+                         value="需人工判断", threshold=c["label"], note=c["manual"],
+                         gap=_gap(c, tc, Status.MANUAL_REVIEW, "需人工判断", c["label"]))
+    if "prerequisite" in c:
+        return _prerequisite(c, tc)
+    if "score" in c:
+        return _score_condition(c, tc)
+    if "branch" in c:
+        return _branch(c, tc)
+    raise SpecError(f"condition {c.get('id')}: no form")
+
+
+def _group_gap(c: dict, tc: TierContext, status: Status, value: str, threshold: str) -> Gap | None:
+    # score-output.md: every unmet criterion carries a gap, groups included; the
+    # plan takes the leaves' gaps (builtin/plan.py walks into the children)
+    if status in (Status.MET, Status.NOT_APPLICABLE):
+        return None
+    return _gap(c, tc, status, value, threshold)
+
+
+def _threshold_text(m: Any, c: dict) -> str:
+    if c["op"] == "true":
+        return "是"
+    sign = "≥" if c["op"] == ">=" else "≤"
+    return f"{sign}{fmt_number(frac(c['value']))}{m.unit}"
+
+
+def _metric_condition(c: dict, tc: TierContext) -> Criterion:
+    m = tc.ctx.registry[c["metric"]]
+    span = tc.ctx.get(m.name, tuple(c.get("args", ())))
+    op = c["op"]
+    if op == "true":
+        status = span.at_least(Fraction(1))
+        t_cmp = Fraction(1)
+    else:
+        t = frac(c["value"])
+        t_cmp = m.threshold(t) if m.threshold else t
+        status = span.at_least(t_cmp) if op == ">=" else span.at_most(t_cmp)
+    value = fmt_span(m, span)
+    threshold = _threshold_text(m, c)
+    gap = None
+    if status is not Status.MET:
+        shortfall = money = ""
+        if span.known and op != "true" and status is Status.UNMET and not m.threshold and not m.display:
+            diff = (t_cmp - span.value) if op == ">=" else (span.value - t_cmp)
+            unit = "个百分点" if m.unit == "%" else m.unit
+            shortfall = f"{'+' if op == '>=' else '-'}{fmt_number(diff)} {unit}".strip()
+            if m.money is not None:
+                conv = m.money(tc.ctx.company, diff)
+                if conv is not None:
+                    money = f"约 {'+' if op == '>=' else ''}{fmt_number(conv, 0)} 万元"
+        gap = _gap(c, tc, status, value, threshold, shortfall, money, m.plan,
+                   closes=_closeness(span, t_cmp, op))
+    return Criterion(id=c["id"], label=c["label"], status=status, value=value,
+                     threshold=threshold, gap=gap)
+
+
+def _closeness(span: Any, t: Fraction, op: str) -> Fraction:
+    """How near the value is to the threshold (1 = on it), for ordering the plan."""
+    if not span.known or t == 0:
+        return Fraction(0)
+    v = span.value
+    if op in (">=", "true"):     # a yes/no criterion that is unmet is "no": nothing closed yet
+        return max(Fraction(0), min(Fraction(1), v / t))
+    return max(Fraction(0), min(Fraction(1), t / v)) if v else Fraction(1)
+
+
+def _gap(c: dict, tc: TierContext, status: Status, value: str, threshold: str, shortfall: str = "",
+         money: str = "", plan: str = "", closes: Fraction = Fraction(0)) -> Gap:
+    return Gap(criterion=c["id"], label=c["label"], tier=tc.tier, status=status, value=value,
+               threshold=threshold, shortfall=shortfall, money=money,
+               plan_item=c.get("plan", plan), closes=closes)
+
+
+
+
+def _prerequisite(c: dict, tc: TierContext) -> Criterion:
+    lower = c["prerequisite"]
+    # a higher title implies the lower one was held (逐级进阶)
+    held = [t for t in tc.titles if t in TIERS[TIERS.index(lower):]]
+    prior = tc.earlier.get(lower)
+    label = TIER_LABELS[lower]
+    if held:
+        status, value = Status.MET, f"已获{TIER_LABELS[held[0]]}称号"
+    elif prior is None:
+        status, value = Status.NEEDS_DATA, "未评价"
+    else:
+        status, value = prior.status, f"本次评价：{prior.status.label}"
+    gap = None if status is Status.MET else _gap(c, tc, status, value, f"{label}", plan="")
+    return Criterion(id=c["id"], label=c["label"], status=status, value=value,
+                     threshold=f"持有{label}称号或本次评价符合", gap=gap)
+
+
+def _score_condition(c: dict, tc: TierContext) -> Criterion:
+    s = tc.score
+    if s is None:
+        raise SpecError(f"condition {c['id']}: score used in a tier without a score table")
+    statuses = []
+    total_status = (Status.MET if s.total >= s.pass_mark else
+                    Status.UNMET if s.best_total < s.pass_mark else Status.NEEDS_DATA)
+    statuses.append(total_status)
+    parts = [f"总分 {fmt_number(s.total)}" + (f"（最高可能 {fmt_number(s.best_total)}）" if s.best_total != s.total else "")]
+    for g in s.groups:
+        if g.minimum is None:
+            continue
+        st = (Status.MET if g.points >= g.minimum else
+              Status.UNMET if g.best_points < g.minimum else Status.NEEDS_DATA)
+        statuses.append(st)
+        parts.append(f"{g.label} {fmt_number(g.points)}")
+    status = all_of(statuses)
+    threshold = f"总分≥{fmt_number(s.pass_mark)}" + "".join(
+        f"，{g.label}≥{fmt_number(g.minimum)}" for g in s.groups if g.minimum is not None)
+    gap = None
+    if status is not Status.MET:
+        short = s.pass_mark - s.total
+        gap = _gap(c, tc, status, "，".join(parts), threshold,
+                   shortfall=f"+{fmt_number(short)} 分" if short > 0 else "", plan="",
+                   closes=min(Fraction(1), s.total / s.pass_mark))
+    return Criterion(id=c["id"], label=c["label"], status=status, value="，".join(parts),
+                     threshold=threshold, gap=gap)
+
+
+def _branch(c: dict, tc: TierContext) -> Criterion:
+    m = tc.ctx.registry[c["branch"]]
+    span = tc.ctx.get(m.name)
+    kids = []
+    candidates = []
+    for case in c["cases"]:
+        edge = frac(case["min"])
+        # cases run from the highest min down; the first one reached applies
+        chosen = span.known and span.value >= edge and not any(
+            span.value >= frac(prev["min"]) for prev in c["cases"][: c["cases"].index(case)])
+        earlier_mins = [frac(prev["min"]) for prev in c["cases"][: c["cases"].index(case)]]
+        possible = (not span.known and (span.hi is None or span.hi >= edge)
+                    and (not earlier_mins or span.lo is None or span.lo < min(earlier_mins)))
+        sub = _condition({k: v for k, v in case.items() if k != "min"}, tc)
+        if chosen or possible:
+            kids.append(sub)
+            candidates.append(sub.status)
+        else:
+            kids.append(Criterion(id=sub.id, label=sub.label, status=Status.NOT_APPLICABLE,
+                                  value="不适用", threshold=sub.threshold, children=()))
+    if len(candidates) == 1:
+        status = candidates[0]
+    elif candidates and all(s is candidates[0] for s in candidates):
+        status = candidates[0]
+    else:
+        status = Status.NEEDS_DATA
+    value = f"{m.label}：{fmt_span(m, span)}"
+    return Criterion(id=c["id"], label=c["label"], status=status, value=value, threshold="按分档适用",
+                     children=tuple(kids), gap=_group_gap(c, tc, status, value, "按分档适用"))

@@ -1,0 +1,1 @@
+"""Stage 4: page values to content/ and site/ (staging and reuse, mkdocs, serve, publish)."""

@@ -1,0 +1,30 @@
+"""Drawing many charts: serially for a few, on a process pool for many.
+
+Each chart is a pure function of its arguments, so the bytes are the same
+however the work is split.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable, Sequence
+
+from zjtx_site.render.pages import Chart
+
+POOL_FROM = 16          # below this, starting workers costs more than it saves
+
+
+def _draw(chart: Chart) -> bytes:
+    return chart.draw()
+
+
+def draw_all(jobs: Sequence[Chart]) -> Iterable[bytes]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < POOL_FROM or workers < 2:
+        return [_draw(c) for c in jobs]
+    import concurrent.futures
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        return list(pool.map(_draw, jobs, chunksize=8))

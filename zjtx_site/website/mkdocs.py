@@ -1,0 +1,75 @@
+"""Driving mkdocs: the project's configuration pointed at the staged tree."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from zjtx_site.errors import BuildError
+
+PACKAGED = Path(__file__).resolve().parent / "data"
+
+
+def mkdocs_config(project: Path, docs: Path, site: Path) -> Path:
+    """The project's mkdocs.yml (or the built-in one) pointed at the staged tree."""
+    from ruamel.yaml import YAML
+
+    own = project / "mkdocs.yml"
+    y = YAML(typ="rt")
+    if own.is_file():
+        cfg = y.load(own.read_text("utf-8"))
+    else:
+        cfg = y.load(resources.files("zjtx_site.website").joinpath("data", "mkdocs.yml").read_text("utf-8"))
+    cfg["docs_dir"] = str(docs)
+    cfg["site_dir"] = str(site)
+    resolve_search_dictionaries(cfg, project)
+    # beside the project's own mkdocs.yml, so relative paths in it (overrides) still resolve
+    path = project / ".zjtx-mkdocs.yml"
+    with path.open("w", encoding="utf-8") as fh:
+        y.dump(cfg, fh)
+    return path
+
+
+def resolve_search_dictionaries(cfg: Any, project: Path) -> None:
+    """The search plugin's jieba dictionaries (``jieba_dict``, ``jieba_dict_user``):
+    a relative path names a file in the project or, when the project has none, the
+    file of that name shipped in zjtx_site/website/data/ (the domain dictionary
+    jieba-dict.txt), so the repository and ``zjtx init`` projects share it and a
+    project can still put its own beside its mkdocs.yml."""
+    for entry in cfg.get("plugins") or []:
+        if not isinstance(entry, dict):
+            continue
+        opts = entry.get("search") or entry.get("material/search")
+        if not isinstance(opts, dict):
+            continue
+        for key in ("jieba_dict", "jieba_dict_user"):
+            value = opts.get(key)
+            if not isinstance(value, str) or not value or Path(value).is_absolute():
+                continue
+            own, builtin = project / value, PACKAGED / value
+            opts[key] = str(own if own.is_file() or not builtin.is_file() else builtin)
+
+
+def run_mkdocs(project: Path, docs: Path, site: Path) -> None:
+    try:
+        import jieba  # noqa: F401  (mkdocs-material segments Chinese only when it imports)
+    except ImportError:
+        raise BuildError("缺少 jieba（pip install jieba）：网站搜索无法对中文分词，未生成网站。") from None
+    cfg = mkdocs_config(project, docs, site)
+    try:
+        # no --quiet: it raises mkdocs' log level to ERROR, so warnings never reach
+        # the counter that --strict checks (the output is captured anyway)
+        proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
+                               "-f", str(cfg)], cwd=project, capture_output=True, text=True,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    finally:
+        cfg.unlink(missing_ok=True)
+    if proc.returncode != 0:
+        out = (proc.stderr or proc.stdout).strip()
+        problems = [ln for ln in out.splitlines() if ln.startswith(("WARNING", "ERROR", "Aborted"))]
+        raise BuildError("网站构建（mkdocs --strict）失败，content/ 和 site/ 保持不变：\n"
+                         + "\n".join(problems or [out]))
