@@ -30,6 +30,7 @@ from zjtx_site.scoring import hookspecs
 from zjtx_site.scoring import host as plugins
 from zjtx_site.scoring.builtin import dimensions as builtin_dimensions
 from zjtx_site.scoring.builtin.grading import Grader
+from zjtx_site.scoring.builtin.plan import PlanMaker
 from zjtx_site.scoring.hookspecs import hookimpl
 from zjtx_site.scoring.metrics import Metric, MetricContext
 from zjtx_site.scoring.results import DimensionResult, Indicator
@@ -116,6 +117,9 @@ class Provides:
 class Evaluator:
     def __init__(self, key: str, fn):
         self.key, self.label, self.fn = key, "测试", fn
+
+    def describe(self):
+        return {"label": "测试", "indicators": [{"label": "测试指标", "max": 100, "rule": "测试规则"}]}
 
     def evaluate(self, company, metrics):
         return self.fn(company, metrics)
@@ -501,6 +505,9 @@ BAD_LOCAL = """
         key = "chain"
         label = "产业链配套"
 
+        def describe(self):
+            return {"label": self.label, "indicators": []}
+
         def evaluate(self, company, metrics):
             raise RuntimeError("评价器内部错误")
 
@@ -534,9 +541,7 @@ def test_score_cli_keep_going_marks_json_incomplete(tmp_path, monkeypatch, capsy
 
 
 def test_grader_returning_wrong_type_is_named():
-    class Bad:
-        key = "grading"
-
+    class Bad(Grader):
         def grade(self, company, metrics):
             return "L3"
 
@@ -550,9 +555,7 @@ def test_grader_returning_wrong_type_is_named():
 
 @pytest.mark.parametrize("made", [("oops",), ((), "plan"), [(), ()], (("gap",), ())])
 def test_plan_maker_returning_wrong_shape_is_named(made):
-    class Bad:
-        key = "plan"
-
+    class Bad(PlanMaker):
         def make(self, company, grade, tiers, next_tier):
             return made
 
@@ -651,9 +654,7 @@ def test_hook_zjtx_register_grader():
 
 
 def test_hook_zjtx_register_plan_makers():
-    class Quiet:
-        key = "plan"
-
+    class Quiet(PlanMaker):
         def make(self, company, grade, tiers, next_tier):
             return (), ()
 

@@ -430,8 +430,6 @@ def test_scores_on_a_rounding_boundary_round_half_up(site):
 
     from zjtx_site.render.environment import environment
     from zjtx_site.render.report import History, report_context
-    from zjtx_site.scoring.engine import make_engine
-    from zjtx_site.scoring.metrics import MetricContext
 
     project, pages = site
     prev, _, _ = pages[("gz-chiche-thermal", "2025")]
@@ -441,8 +439,7 @@ def test_scores_on_a_rounding_boundary_round_half_up(site):
     p0 = prev.dimensions[0]
     prev2 = dataclasses.replace(prev, dimensions=(dataclasses.replace(p0, score=Fraction(110, 100)),)
                                 + prev.dimensions[1:])
-    engine = make_engine(project)
-    ctx = report_context(a2, MetricContext(a2.company, engine.metrics), History(previous=prev2, rounds=(prev2, a2)),
+    ctx = report_context(a2, History(previous=prev2, rounds=(prev2, a2)),
                          {"radar": "", "trend": "", "rounds": ""}, "rev")
     bs = blocks(environment(project).get_template("report.md.j2").render(**ctx))
     assert f"{d0.label}：1.2 分" in headings(bs, 3)

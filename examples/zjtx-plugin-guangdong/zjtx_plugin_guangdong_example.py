@@ -70,6 +70,10 @@ class GuangdongDistinctiveness:
         self.builtin = BandDimension(self.key, spec)
         self.extended = BandDimension(self.key, dict(spec, indicators=[*spec["indicators"], INDICATOR]))
 
+    def describe(self) -> dict:
+        """方法说明页展示的指标：内置指标加示例指标（只对填写了 extra.guangdong 的企业计分）。"""
+        return self.extended.describe()
+
     def evaluate(self, company: Any, metrics: MetricContext) -> DimensionResult:
         if guangdong_data(company) is None:
             return self.builtin.evaluate(company, metrics)

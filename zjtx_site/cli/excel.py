@@ -128,14 +128,20 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    from zjtx_site.errors import PluginError
     from zjtx_site.excel.classify import RegistryError, classify, default_output
+    from zjtx_site.scoring.host import load
 
     src = Path(args.registry)
+    try:     # the project's registered grader, built-in or a plugin's
+        grader = load(Path(args.project)).grader["grading"].obj
+    except PluginError as exc:
+        raise _usage(f"插件加载失败：{exc}") from None
     out = Path(args.output) if args.output else default_output(src)
     if out.resolve() == src.resolve():
         raise _usage("输出文件不能与输入文件相同")
     try:
-        s = classify(src, out, sheet=args.sheet, chart=not args.no_chart,
+        s = classify(src, out, sheet=args.sheet, chart=not args.no_chart, grader=grader,
                      progress=lambda m: print(m, file=sys.stderr))
     except RegistryError as exc:
         raise _usage(str(exc)) from None

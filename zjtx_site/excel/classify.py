@@ -30,6 +30,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -45,6 +46,7 @@ from zjtx_site.excel import (
 from zjtx_site.intake import creditcode
 from zjtx_site.intake.fields import lookup
 from zjtx_site.intake.schema import COMPANY, MIC_FIELDS, SIX_FOUNDATIONS
+from zjtx_site.scoring.host import load as load_plugins
 
 SUMMARY_FORMAT = "zjtx-classify-summary/1"
 MAX_STORED_ERRORS = 1000     # every error is in the output CSV; the summary keeps the first ones
@@ -331,30 +333,28 @@ def read_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, list[
 
 @dataclass(frozen=True)
 class Scale:
+    """The registered grader, as classify uses it: its table for the summary,
+    its ``level_for`` for every row (the one place §7.1 is applied)."""
     levels: tuple[tuple[Decimal, str, str], ...]   # (min revenue, level, band), highest first
     unmatched: tuple[str, str]
     source: str
+    grader: Any
 
     @classmethod
-    def load(cls) -> "Scale":
-        from zjtx_site.scoring.builtin.grading import grading_data
-
-        data = grading_data()
+    def of(cls, grader: Any) -> "Scale":
+        data = grader.describe()
         levels = tuple(sorted(((Decimal(str(lv["min"])), lv["level"], lv["band"]) for lv in data["levels"]),
                               reverse=True))
-        return cls(levels, (data["unmatched"]["level"], data["unmatched"]["band"]), data.get("source", ""))
+        return cls(levels, (data["unmatched"]["level"], data["unmatched"]["band"]), data.get("source", ""), grader)
 
     @property
     def all_levels(self) -> list[str]:
         return sorted({lv for _, lv, _ in self.levels} | {self.unmatched[0]})
 
     def grade(self, revenue: Decimal, matched: bool) -> tuple[str, str]:
-        """(level, revenue band); a boundary value goes to the higher level.
-        Revenue below every minimum (negative) is refused before this."""
-        for m, lv, band in self.levels:
-            if revenue >= m:
-                return (lv if matched else self.unmatched[0]), band
-        raise ValueError(f"revenue {revenue} below every band")
+        """(level, revenue band). Revenue below every minimum (negative) is refused before this."""
+        level, band = self.grader.level_for(Fraction(revenue), matched)
+        return str(level), str(band)
 
 
 @dataclass
@@ -407,11 +407,17 @@ def _share(n: int, total: int) -> str:
 
 
 def classify(source: Path, output: Path, *, sheet: str | None = None, chart: bool = True,
-             write_summary: bool = True, progress: Callable[[str], None] | None = None) -> Summary:
+             write_summary: bool = True, progress: Callable[[str], None] | None = None,
+             grader: Any = None) -> Summary:
     """Grade every row of ``source`` into ``output`` (CSV), then write the
-    summary next to it: ``<stem>.summary.json``, ``.summary.md`` and ``.levels.svg``."""
+    summary next to it: ``<stem>.summary.json``, ``.summary.md`` and ``.levels.svg``.
+
+    ``grader`` is the registered one (``zjtx classify`` passes the project's);
+    by default the plugin host is loaded without a project."""
     start = time.perf_counter()
-    scale = Scale.load()
+    if grader is None:
+        grader = load_plugins(None).grader["grading"].obj
+    scale = Scale.of(grader)
     summary = Summary(source=source.name)
     rows = read_rows(source, sheet)
     header_row = None

@@ -12,9 +12,9 @@ from zjtx_site.render.escape import Raw, md
 from zjtx_site.render.report import STATUS_MARK
 from zjtx_site.render.report import open_leaves as _open_leaves
 from zjtx_site.scoring.bands import frac
+from zjtx_site.scoring.describe import Methodology
 from zjtx_site.scoring.fmt import fmt_number, score1
 from zjtx_site.scoring.results import Assessment
-from zjtx_site.scoring.rules import RuleSet
 from zjtx_site.scoring.spans import Status
 from zjtx_site.vocabulary import TIER_LABELS, TIERS, next_tier_label
 
@@ -79,7 +79,7 @@ def portfolio_context(latest: list[Assessment], charts: dict[str, str], *, base:
             "charts": {k: Raw(v) for k, v in charts.items()}}
 
 
-_IDENT = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_IDENT = re.compile(r"^[A-Za-z0-9_.:\-]+$")
 
 
 def _code(name: object) -> str:
@@ -114,8 +114,9 @@ def _condition_lines(c: dict, depth: int = 0) -> list[str]:
     return lines
 
 
-def methodology_context(rulesets: dict[str, RuleSet], dimensions: dict[str, Any], grading: dict[str, Any],
-                        interpretations: tuple[str, ...], plan: dict[str, Any]) -> dict[str, Any]:
+def methodology_context(m: Methodology) -> dict[str, Any]:
+    """The methodology page, from what the plugin host has registered."""
+    rulesets = m.rulesets
     sets = []
     for rid in sorted(rulesets):
         rs = rulesets[rid]
@@ -141,12 +142,19 @@ def methodology_context(rulesets: dict[str, RuleSet], dimensions: dict[str, Any]
         sets.append({"id": rs.id, "title": rs.title, "source": rs.source, "in_force": rs.in_force.isoformat(),
                      "tiers": tiers})
     dims = []
-    for key, d in dimensions.items():
-        dims.append({"label": d["label"], "description": d.get("description", ""),
+    for d in m.dimensions:
+        dims.append({"label": d.label, "description": d.description, "plugin": _plugin_name(d.plugin),
                      "indicators": [{"label": i["label"], "max": i["max"], "rule": _indicator_rule(i),
-                                     "source": i.get("source", "")} for i in d["indicators"]]})
-    return {"rulesets": sets, "dimensions": dims, "grading": grading, "interpretations": interpretations,
-            "plan": plan["areas"]}
+                                     "source": i.get("source", "")} for i in d.indicators]})
+    return {"rulesets": sets, "dimensions": dims, "grading": m.grading, "interpretations": m.interpretations,
+            "plan": m.plan["areas"], "grader_plugin": _plugin_name(m.grader_plugin),
+            "plan_plugin": _plugin_name(m.plan_plugin)}
+
+
+def _plugin_name(plugin: str) -> str | Raw:
+    """内置 for the tool's own plugins; an outside plugin by its name (as code), so a
+    reviewer sees who scored."""
+    return "内置" if plugin.startswith("zjtx_site.") else Raw(_code(plugin))
 
 
 def _indicator_rule(i: dict) -> Raw:
@@ -166,4 +174,6 @@ def _indicator_rule(i: dict) -> Raw:
         return Raw("取较高者：" + " 或 ".join(_indicator_rule(dict(s, max=i["max"])) for s in i["best_of"]))
     if "input" in i:
         return Raw(f"直接采用 {_code(i['input'])}")
+    if "rule" in i:                      # an evaluator that is not a band table says it in words
+        return Raw(md(str(i["rule"])))
     return Raw("")

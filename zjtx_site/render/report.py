@@ -11,15 +11,14 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 from typing import Any
 
 from zjtx_site import __version__
 from zjtx_site.intake.fields import lookup
 from zjtx_site.intake.schema import COMPANY
 from zjtx_site.render.escape import Raw
+from zjtx_site.scoring.figures import YEAR_RATIOS, year_ratio_name
 from zjtx_site.scoring.fmt import fmt_number, score1
-from zjtx_site.scoring.metrics import MetricContext
 from zjtx_site.scoring.results import Assessment, Criterion
 from zjtx_site.scoring.spans import Status
 from zjtx_site.vocabulary import DIMENSION_SECTIONS, TIER_LABELS, TIERS, next_tier_label
@@ -55,11 +54,10 @@ class History:
 
 
 
-def financial_rows(c: Any, ctx: MetricContext) -> list[list[str]]:
+def financial_rows(a: Assessment) -> list[list[str]]:
     """The 3-year table (采集表 二) and, per year, the ratios derived from it
-    (computed by the metrics, like every other figure)."""
-    from zjtx_site.scoring.fmt import fmt_span
-
+    (computed once by the metrics and carried on the Assessment)."""
+    c = a.company
     rows = []
     labels = (("employees", "全职员工数量（人）"), ("rd_staff", "其中：研发人员数量（人）"),
               ("revenue", "营业收入（万元）"), ("main_revenue", "其中：主营业务收入（万元）"),
@@ -67,30 +65,21 @@ def financial_rows(c: Any, ctx: MetricContext) -> list[list[str]]:
               ("debt_ratio", "资产负债率（%）"), ("rd_expense", "研发费用总额（万元）"))
     for key, label in labels:
         rows.append([label] + [_money(getattr(y, key)) for y in c.financials])
-    years = range(len(c.financials))
-    share, growth = ctx.registry["year_share"], ctx.registry["year_growth"]
-    for label, part, whole in (("主营业务收入占比", "main_revenue", "revenue"),
-                               ("净利润率", "net_profit", "revenue"),
-                               ("研发费用占比", "rd_expense", "revenue"),
-                               ("研发人员占比", "rd_staff", "employees")):
-        rows.append([label] + [fmt_span(share, ctx.get("year_share", (part, whole, i))) for i in years])
-        if part == "main_revenue":
-            rows.append(["主营业务收入增长率"] + ["—"] + [fmt_span(growth, ctx.get("year_growth", (i,)))
-                                                 for i in years if i > 0])
+    years = [y.year for y in c.financials]
+
+    def shown(name: str, year: int) -> str:
+        f = a.figure(year_ratio_name(name), year)
+        return f.shown if f is not None else "—"
+
+    for name, label, _, _ in YEAR_RATIOS:
+        rows.append([label] + [shown(name, y) for y in years])
+        if name == "main_share":
+            rows.append(["主营业务收入增长率"] + ["—"] + [shown("main_growth", y) for y in years[1:]])
     return rows
 
 
-def derived_rows(ctx: MetricContext) -> list[list[str]]:
-    from zjtx_site.scoring.fmt import fmt_span
-
-    out = []
-    for name in ("main_share", "main_growth", "main_growth_avg2", "revenue_cagr", "rd_ratio_y3",
-                 "rd_expense_sum2", "rd_staff_share", "net_margin", "debt_ratio"):
-        if name not in ctx.registry:
-            continue
-        m = ctx.registry[name]
-        out.append([m.label, fmt_span(m, ctx.get(name)), m.evidence])
-    return out
+def derived_rows(a: Assessment) -> list[list[str]]:
+    return [[f.label, f.shown, f.evidence] for f in a.figures if f.year is None]
 
 
 def _enum(key: str, value: str | None) -> str:
@@ -228,50 +217,6 @@ def open_leaves(c: Criterion) -> list[Criterion]:
 
 # what is missing ---------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _builtin_rulesets() -> dict[str, dict]:
-    from zjtx_site.scoring.rules import builtin_ruleset_files, load_ruleset_file
-
-    out = {}
-    for f in builtin_ruleset_files():
-        data = load_ruleset_file(f)
-        out[data["id"]] = data
-    return out
-
-
-def _spec_children(spec: dict) -> list[dict]:
-    if "cases" in spec:
-        return [{k: v for k, v in case.items() if k != "min"} for case in spec["cases"]]
-    return list(spec.get("all") or spec.get("any") or ())
-
-
-def criterion_metrics(t: Any) -> dict[int, list[str]]:
-    """The metrics each criterion of a tier result reads (keyed by ``id()``),
-    from the rule-set file that defines the tier; empty when it is not ours."""
-    from zjtx_site.scoring.bands import indicator_metrics
-
-    raw = _builtin_rulesets().get(t.ruleset, {}).get("tiers", {}).get(t.tier)
-    out: dict[int, list[str]] = {}
-    if not raw:
-        return out
-    indicators = {ind["id"]: ind for g in (raw.get("score") or {}).get("groups", ()) for ind in g["indicators"]}
-
-    def walk(c: Criterion, spec: dict) -> None:
-        if spec.get("id") != c.id:
-            return
-        if "metric" in spec:
-            out[id(c)] = [spec["metric"]]
-        elif "score" in spec and t.score is not None:
-            out[id(c)] = [m for ln in t.score.lines if ln.status is Status.NEEDS_DATA and ln.id in indicators
-                          for m in indicator_metrics(indicators[ln.id])]
-        for kid, sub in zip(c.children, _spec_children(spec)):
-            walk(kid, sub)
-
-    for c, spec in zip(t.criteria, raw.get("criteria", ())):
-        walk(c, spec)
-    return out
-
-
 _INDEX = re.compile(r"^([a-z0-9_]+)(?:\[([^\]]*)\])?$")
 
 
@@ -329,13 +274,12 @@ def _absent(v: Any) -> bool:
     return False
 
 
-def missing_items(a: Assessment, ctx: MetricContext | None = None) -> list[dict[str, Any]]:
+def missing_items(a: Assessment) -> list[dict[str, Any]]:
     """The data to supply, one row per unreported field, each with every
     conclusion it would settle: the needs_data criteria of every tier (through
-    the metrics their rules read) and the needs_data indicators of the six
+    the inputs their rules recorded) and the needs_data indicators of the six
     dimensions. A criterion whose inputs cannot be traced is listed by itself."""
     rows: dict[str, dict[str, Any]] = {}
-    registry = ctx.registry if ctx is not None else {}
 
     def add(key: str, what: str, settles: str) -> None:
         shown = "—" if ":" in key else key         # untraceable: no field to name
@@ -344,7 +288,6 @@ def missing_items(a: Assessment, ctx: MetricContext | None = None) -> list[dict[
             row["settles"].append(settles)
 
     for t in a.tiers:
-        metrics = criterion_metrics(t)
         tier_label = TIER_LABELS.get(t.tier, t.label)
 
         def walk(c: Criterion) -> None:
@@ -355,13 +298,9 @@ def missing_items(a: Assessment, ctx: MetricContext | None = None) -> list[dict[
                     walk(k)
                 return
             found = False
-            for name in metrics.get(id(c), ()):
-                m = registry.get(name)
-                if m is None:
-                    continue
-                for key, label in missing_fields(a.company, m.evidence):
-                    add(key, label, f"{tier_label}：{c.label}")
-                    found = True
+            for key, label in missing_fields(a.company, ",".join(c.inputs)):
+                add(key, label, f"{tier_label}：{c.label}")
+                found = True
             if not found:
                 add(f"criterion:{t.tier}:{c.id}", c.label, f"{tier_label}：{c.label}（企业现状：{c.value}）")
 
@@ -624,7 +563,7 @@ def without_contact(c: Any) -> Any:
     return dataclasses.replace(c, basic=dataclasses.replace(c.basic, contact=empty))
 
 
-def report_context(a: Assessment, ctx: MetricContext, h: History, charts: dict[str, str],
+def report_context(a: Assessment, h: History, charts: dict[str, str],
                    data_revision: str) -> dict[str, Any]:
     c = a.company
     g = a.grade
@@ -665,7 +604,7 @@ def report_context(a: Assessment, ctx: MetricContext, h: History, charts: dict[s
         if r.company.round == c.round:
             break
         earlier.append(r.company.round)
-    missing = missing_items(a, ctx)
+    missing = missing_items(a)
     path = [{"label": TIER_LABELS[t], "status": STATUS_MARK[a.tier(t).status]}
             for t in g.path_tiers if any(x.tier == t for x in a.tiers)]
     return {
@@ -688,8 +627,8 @@ def report_context(a: Assessment, ctx: MetricContext, h: History, charts: dict[s
         "data_revision": data_revision,
         "summary": summary(a, steps, missing),
         "years": [y.year for y in c.financials],
-        "financials": financial_rows(c, ctx),
-        "derived": derived_rows(ctx),
+        "financials": financial_rows(a),
+        "derived": derived_rows(a),
         "profile": profile_rows(c),
         "dimensions": [{"label": d.label, "score": f"{score1(d.score):.1f}", "plugin": d.plugin,
                         "complete": d.complete,

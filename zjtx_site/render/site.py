@@ -26,8 +26,8 @@ from zjtx_site.render.escape import Raw, md
 from zjtx_site.render.pages import Chart, Output, Page, code_digest, digest
 from zjtx_site.render.portfolio import methodology_context, portfolio_context
 from zjtx_site.render.report import History, report_context
+from zjtx_site.scoring.describe import methodology
 from zjtx_site.scoring.engine import Engine
-from zjtx_site.scoring.metrics import MetricContext
 from zjtx_site.scoring.results import Assessment
 from zjtx_site.vocabulary import next_tier_label
 
@@ -97,7 +97,7 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
         hist = History(previous=rounds[idx - 1] if idx else None, rounds=tuple(rounds[: idx + 1]))
 
         def report(a: Assessment = a, hist: History = hist, chart_md: dict[str, str] = chart_md) -> bytes:
-            ctx = report_context(a, MetricContext(a.company, engine.metrics), hist, chart_md, a.company.digest[:12])
+            ctx = report_context(a, hist, chart_md, a.company.digest[:12])
             return env.get_template("report.md.j2").render(**ctx).encode("utf-8")
 
         out.append(Page(path=f"{prefix}.md", key=key, make=report))
@@ -168,13 +168,8 @@ def site_assets() -> list[Output]:
 
 
 def methodology_page(env: jinja2.Environment, engine: Engine, base: str, footer: dict[str, Any]) -> Page:
-    from zjtx_site.scoring.builtin.dimensions import dimension_data
-    from zjtx_site.scoring.builtin.grading import grading_data
-    from zjtx_site.scoring.builtin.plan import plan_catalog
-    from zjtx_site.scoring.engine import interpretations
-
     return Page(path="methodology.md", key=digest(base, footer["rulesets"], "methodology"),
                 make=lambda: env.get_template("methodology.md.j2").render(
                     footer=dict(footer, data_revision=Raw("—")), **methodology_context(
-                        engine.rulesets, dimension_data(), grading_data(), interpretations(), plan_catalog())
+                        methodology(engine))
                 ).encode("utf-8"))

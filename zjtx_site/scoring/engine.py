@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 
 from zjtx_site.errors import EvaluationError
 from zjtx_site.scoring import host as plugins
+from zjtx_site.scoring.figures import derive
 from zjtx_site.scoring.metrics import MetricContext
 from zjtx_site.scoring.results import (
     Assessment,
@@ -144,8 +145,6 @@ def assess(engine: Engine, company: Any, *, forced: str | None = None,
         tiers.append(result)
         earlier[tier] = result
     next_tier = next((t.tier for t in tiers if t.status is not Status.MET), None)
-    if len(tiers) < len(TIERS):
-        next_tier = next_tier  # incomplete: failures say so
     gaps, plan = (), ()
     if grade is not None and len(tiers) == len(TIERS):
         p = reg.plan_makers["plan"]
@@ -157,7 +156,7 @@ def assess(engine: Engine, company: Any, *, forced: str | None = None,
     used = tuple(sorted({t.ruleset for t in tiers}))
     return Assessment(company=company, grade=grade, dimensions=tuple(dims), tiers=tuple(tiers),
                       next_tier=next_tier, gaps=tuple(gaps), plan=tuple(plan), rulesets=used,
-                      interpretations=interpretations(), failures=tuple(failures))
+                      interpretations=interpretations(), failures=tuple(failures), figures=derive(ctx))
 
 
 def _is_plan(made: Any) -> bool:

@@ -27,6 +27,7 @@ import pluggy
 
 from zjtx_site.errors import PluginError
 from zjtx_site.scoring import hookspecs
+from zjtx_site.scoring.describe import check as check_descriptions
 from zjtx_site.scoring.metrics import Metric
 from zjtx_site.vocabulary import DIMENSIONS
 
@@ -109,10 +110,13 @@ def _key_of(kind: str, obj: Any) -> str:
             raise TypeError(f"未知的维度 {key}；可选：{', '.join(DIMENSIONS)}")
         if not callable(getattr(obj, "evaluate", None)):
             raise TypeError("维度评价器缺少 evaluate(company, metrics) 方法")
-    if kind == "grader" and not callable(getattr(obj, "grade", None)):
-        raise TypeError("分级器缺少 grade(company, metrics) 方法")
-    if kind == "plan_makers" and not callable(getattr(obj, "make", None)):
-        raise TypeError("规划生成器缺少 make(...) 方法")
+    # every page describes what is registered: describe() is part of the contract
+    required = {"dimensions": ("describe",), "grader": ("grade", "level_for", "describe"),
+                "plan_makers": ("make", "describe")}.get(kind, ())
+    missing = [m for m in required if not callable(getattr(obj, m, None))]
+    if missing:
+        what = {"dimensions": "维度评价器", "grader": "分级器", "plan_makers": "规划生成器"}[kind]
+        raise TypeError(f"{what}缺少方法 {'、'.join(m + '()' for m in missing)}（见 docs/plugins.md）")
     return key
 
 
@@ -269,6 +273,7 @@ def _check_coverage(reg: Registry) -> None:
         raise PluginError("缺少分级器（grading）")
     if "plan" not in reg.plan_makers:
         raise PluginError("缺少规划生成器（plan）")
+    check_descriptions(reg)
     for need in ("miit-2022", "miit-2026"):
         if need not in reg.rulesets:
             raise PluginError(f"缺少规则集 {need}")

@@ -82,6 +82,11 @@ class Criterion:
     gap: Gap | None = None
     children: tuple["Criterion", ...] = ()
     note: str = ""
+    # what the rule read: metric names, and the company-file keys behind them
+    # (``financials[2].debt_ratio``), so a page can name the data to supply
+    # without re-reading rule files or recomputing metrics
+    reads: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()
 
     def leaves(self) -> tuple["Criterion", ...]:
         if not self.children:
@@ -101,6 +106,8 @@ class ScoreLine:
     bands: str
     status: Status
     plan: str = ""             # Appendix C item that raises it
+    reads: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -158,6 +165,18 @@ class PlanItem:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Figure:
+    """A derived figure as pages show it, computed once by the metrics.
+
+    ``year`` is set for the per-year ratios of the three-year table."""
+    name: str
+    label: str
+    shown: str                 # formatted with its unit; "未报告" when unknown
+    evidence: str = ""
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Assessment:
     company: object
     grade: Grade
@@ -169,6 +188,10 @@ class Assessment:
     rulesets: tuple[str, ...]
     interpretations: tuple[str, ...]
     failures: tuple[str, ...] = ()    # plugin failures under --keep-going
+    figures: tuple[Figure, ...] = ()  # derived figures the pages show
+
+    def figure(self, name: str, year: int | None = None) -> Figure | None:
+        return next((f for f in self.figures if f.name == name and f.year == year), None)
 
     @property
     def complete(self) -> bool:

@@ -155,17 +155,28 @@ def _route_score_met(c: Criterion) -> bool:
     return any(x.status is Status.MET for x in _route_children(c))
 
 
+def _inputs(ctx: MetricContext, names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The company-file keys behind the named metrics, in order, without repeats."""
+    out: list[str] = []
+    for name in names:
+        for key in ctx.registry[name].evidence.split(","):
+            if key.strip() and key.strip() not in out:
+                out.append(key.strip())
+    return tuple(out)
+
+
 def _score(ctx: MetricContext, spec: dict) -> TierScore:
     lines, groups = [], []
     for g in spec["groups"]:
         gw = gb = gm = Fraction(0)
         for ind in g["indicators"]:
             s = score_indicator(ctx, ind)
-            first = indicator_metrics(ind)[0]
+            names = indicator_metrics(ind)
             lines.append(ScoreLine(id=ind["id"], group=g["key"], label=ind["label"], value=s.value,
                                    points=s.worst, best_points=s.best, max_points=s.max_points,
                                    bands=s.target, status=s.status,
-                                   plan=ind.get("plan", ctx.registry[first].plan)))
+                                   plan=ind.get("plan", ctx.registry[names[0]].plan),
+                                   reads=tuple(names), inputs=_inputs(ctx, names)))
             gw, gb, gm = gw + s.worst, gb + s.best, gm + s.max_points
         groups.append(GroupScore(key=g["key"], label=g["label"], points=gw, best_points=gb,
                                  max_points=gm, minimum=frac(g["min"]) if "min" in g else None))
@@ -241,7 +252,7 @@ def _metric_condition(c: dict, tc: TierContext) -> Criterion:
         gap = _gap(c, tc, status, value, threshold, shortfall, money, m.plan,
                    closes=_closeness(span, t_cmp, op))
     return Criterion(id=c["id"], label=c["label"], status=status, value=value,
-                     threshold=threshold, gap=gap)
+                     threshold=threshold, gap=gap, reads=(m.name,), inputs=_inputs(tc.ctx, (m.name,)))
 
 
 def _closeness(span: Any, t: Fraction, op: str) -> Fraction:
@@ -305,8 +316,12 @@ def _score_condition(c: dict, tc: TierContext) -> Criterion:
         gap = _gap(c, tc, status, "，".join(parts), threshold,
                    shortfall=f"+{fmt_number(short)} 分" if short > 0 else "", plan="",
                    closes=min(Fraction(1), s.total / s.pass_mark))
+    # what is missing behind an undecided score: the inputs of its undecided lines
+    open_lines = [ln for ln in s.lines if ln.status is Status.NEEDS_DATA]
     return Criterion(id=c["id"], label=c["label"], status=status, value="，".join(parts),
-                     threshold=threshold, gap=gap)
+                     threshold=threshold, gap=gap,
+                     reads=tuple(dict.fromkeys(n for ln in open_lines for n in ln.reads)),
+                     inputs=tuple(dict.fromkeys(k for ln in open_lines for k in ln.inputs)))
 
 
 def _branch(c: dict, tc: TierContext) -> Criterion:
@@ -337,4 +352,5 @@ def _branch(c: dict, tc: TierContext) -> Criterion:
         status = Status.NEEDS_DATA
     value = f"{m.label}：{fmt_span(m, span)}"
     return Criterion(id=c["id"], label=c["label"], status=status, value=value, threshold="按分档适用",
-                     children=tuple(kids), gap=_group_gap(c, tc, status, value, "按分档适用"))
+                     children=tuple(kids), gap=_group_gap(c, tc, status, value, "按分档适用"),
+                     reads=(m.name,), inputs=_inputs(tc.ctx, (m.name,)))

@@ -36,6 +36,10 @@ class BandDimension:
         self.description = spec.get("description", "")
         self.indicators = spec["indicators"]
 
+    def describe(self) -> dict[str, Any]:
+        """What the methodology page shows: the band tables this evaluator scores."""
+        return {"label": self.label, "description": self.description, "indicators": list(self.indicators)}
+
     def evaluate(self, company: Any, metrics: MetricContext) -> DimensionResult:
         out = []
         for ind in self.indicators:

@@ -20,9 +20,28 @@ def grading_data() -> dict[str, Any]:
     return YAML(typ="safe", pure=True).load(text)
 
 
+@lru_cache(maxsize=1)
+def _levels() -> tuple[tuple[Fraction, str, str], ...]:
+    """(minimum, level, band), highest minimum first, parsed once (classify grades millions of rows)."""
+    rows = ((Fraction(str(lv["min"])), lv["level"], lv["band"]) for lv in grading_data()["levels"])
+    return tuple(sorted(rows, key=lambda r: r[0], reverse=True))
+
+
 class Grader:
     key = "grading"
     label = "分级分类"
+
+    def describe(self) -> dict[str, Any]:
+        """The grading table (data/grading.yaml), for the methodology page and ``classify``."""
+        return grading_data()
+
+    def level_for(self, revenue: Fraction, field_match: bool) -> tuple[str, str]:
+        """(level, revenue band) from last year's revenue in 万元; a boundary value
+        goes to the higher level. The one place the §7.1 table is applied."""
+        for minimum, level, band in _levels():
+            if revenue >= minimum:
+                return (level if field_match else grading_data()["unmatched"]["level"]), band
+        raise ValueError(f"营业收入 {revenue} 低于所有分级下限")
 
     def grade(self, company: Any, metrics: MetricContext) -> Grade:
         data = grading_data()
@@ -36,11 +55,10 @@ class Grader:
             if flag) if matched else "主导产品不属于十大重点产业领域、工业“六基”或网络强国建设领域"
         if not matched and not field.known:
             note += "（“属于网络强国建设重点领域”未填写，按不属于计）"
-        band = next(lv for lv in data["levels"] if revenue >= Fraction(str(lv["min"])))
-        level = band["level"] if matched else data["unmatched"]["level"]
+        level, band = self.level_for(revenue, matched)
         path = data["paths"][level]
         return Grade(level=level, field_match=matched, field_note=note, revenue=revenue,
-                     band=band["band"], priority=bool(path["priority"]), path=path["text"],
+                     band=band, priority=bool(path["priority"]), path=path["text"],
                      path_tiers=tuple(path["tiers"]))
 
 

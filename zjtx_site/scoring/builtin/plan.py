@@ -82,6 +82,10 @@ class PlanMaker:
     key = "plan"
     label = "培育提升规划"
 
+    def describe(self) -> dict[str, Any]:
+        """The Appendix C areas and items this maker plans with."""
+        return {"areas": plan_catalog()["areas"]}
+
     def make(self, company: Any, grade: Grade, tiers: tuple[TierResult, ...],
              next_tier: str | None) -> tuple[tuple[Gap, ...], tuple[PlanItem, ...]]:
         catalog = plan_catalog()["items"]
