@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import json
-import operator
 import re
 import time
 from collections import Counter
@@ -234,21 +233,6 @@ def parse_flag(text: str) -> tuple[bool | None, str | None]:
     if t in _NONE_WORDS:
         return False, None
     return None, f"应填“是”或“否”，实际是“{text.strip()}”"
-
-
-_CODE_VALUES = {ch: i for i, ch in enumerate(creditcode.CHARSET)}
-
-
-def _code_ok(code: str) -> bool:
-    """Fast path of creditcode.problem(code) is None (same charset and weights);
-    a failing code is passed to creditcode.problem for the reason."""
-    if len(code) != 18:
-        return False
-    try:
-        total = sum(map(operator.mul, map(_CODE_VALUES.__getitem__, code[:17]), creditcode.WEIGHTS))
-    except KeyError:
-        return False
-    return creditcode.CHARSET[(31 - total % 31) % 31] == code[17]
 
 
 # Reading ------------------------------------------------------------------------
@@ -477,9 +461,9 @@ def _grade_rows(rows, cols: Columns, scale: Scale, summary: Summary, emit, width
         if not cells[i_name].strip():
             errs.append(("name", "缺少企业名称"))
         code = cells[i_code]
-        if code and not _code_ok(code):
+        if code and not creditcode.is_valid(code):
             code_n = normalize_text(code).replace(" ", "").upper()
-            if code_n and not _code_ok(code_n):
+            if code_n and not creditcode.is_valid(code_n):
                 errs.append(("credit_code", f"统一社会信用代码“{code.strip()}”无效：{creditcode.problem(code_n)}"))
         rev_text = cells[i_rev]
         rev = None

@@ -393,24 +393,25 @@ def history_context(a: Assessment, h: History) -> dict[str, Any] | None:
                       "changed": change or "无变化",
                       "rules": p.ruleset if p.ruleset == t.ruleset else f"{p.ruleset} → {t.ruleset}"})
     closed, still, superseded = [], [], {}
-    verdict: dict[int, str] = {}          # id(gap) -> closed | open | superseded
+    # keyed by (tier, criterion): a stable id, the same in every round
+    verdict: dict[tuple[str, str], str] = {}          # -> closed | open | superseded
     for g in prev.gaps:
         if g.tier in changed_rules:
             superseded[g.tier] = superseded.get(g.tier, 0) + 1
-            verdict[id(g)] = "superseded"
+            verdict[(g.tier, g.criterion)] = "superseded"
             continue
         status, value = current_state(a, g.tier, g.criterion)
         row = {"tier": TIER_LABELS[g.tier], "label": g.label, "before": g.value,
                "now": value or "—", "status": STATUS_MARK[status] if status else "— 不再适用"}
         if status in (Status.MET, Status.NOT_APPLICABLE, None):
             closed.append(row)
-            verdict[id(g)] = "closed"
+            verdict[(g.tier, g.criterion)] = "closed"
         else:
             still.append(row)
-            verdict[id(g)] = "open"
+            verdict[(g.tier, g.criterion)] = "open"
     plan_done, plan_open, plan_rules = [], [], []
     for p in prev.plan:
-        v = {verdict.get(id(g), "open") for g in p.gaps}
+        v = {verdict.get((g.tier, g.criterion), "open") for g in p.gaps}
         if "open" in v:
             plan_open.append(p.item_label)
         elif v == {"superseded"}:
@@ -594,10 +595,10 @@ def report_context(a: Assessment, h: History, charts: dict[str, str],
                       "route": {"score": "评分路线", "direct": "直通条件"}.get(t.route or "", ""),
                       "rows": rows, "score": score})
     steps, targets = plan_steps(a)
-    planned = {id(x) for p in a.plan for x in p.gaps}
+    planned = {(x.tier, x.criterion) for p in a.plan for x in p.gaps}
     other_gaps = [{"tier": TIER_LABELS[x.tier], "label": x.label, "value": x.value, "threshold": x.threshold,
                    "status": STATUS_MARK[x.status]}
-                  for x in a.gaps if id(x) not in planned and not any(x in p.gaps for p in a.plan)]
+                  for x in a.gaps if (x.tier, x.criterion) not in planned]
     # only rounds before this one: a published round's page never changes when new data lands
     earlier = []
     for r in h.rounds:

@@ -448,6 +448,3 @@ def _any_inst(c):
     s = _inst_level(c)
     return Span.between(1 if s.lo >= 1 else 0, 1 if s.hi >= 1 else 0)
 
-
-def get(name: str) -> Metric:
-    return REGISTRY[name]
