@@ -26,11 +26,13 @@ def zjtx_register_dimensions(register):
     :param register: ``register(evaluator, *, replace=False)``. ``evaluator``
         has ``key`` (one of ``specialization``, ``refinement``,
         ``distinctiveness``, ``innovation``, ``chain``, ``product``), ``label``
-        (Chinese) and ``evaluate(company, metrics) -> DimensionResult``.
-        ``metrics`` is a :class:`zjtx_site.scoring.metrics.MetricContext`.
+        (Chinese), ``evaluate(company, metrics) -> DimensionResult`` and
+        ``describe() -> dict`` (a dimension in the format of
+        ``scoring/data/dimensions.yaml``, checked at load time; the methodology
+        page shows it). ``metrics`` is a :class:`zjtx_site.MetricContext`.
 
     Exactly one evaluator per dimension must be registered across all
-    plugins. The result must be a :class:`zjtx_site.scoring.results.DimensionResult`
+    plugins. The result must be a :class:`zjtx_site.DimensionResult`
     with a score in 0–100; anything else is reported as a failure of the
     plugin for that company file.
 
@@ -43,7 +45,7 @@ def zjtx_register_metrics(register):
     """Register derived figures that rule-set and dimension data can name.
 
     :param register: ``register(metric, *, replace=False)`` with a
-        :class:`zjtx_site.scoring.metrics.Metric` (``name``, ``label``, ``unit``,
+        :class:`zjtx_site.Metric` (``name``, ``label``, ``unit``,
         ``evidence``, ``fn(company, *args) -> Span``).
 
     since: 0.1
@@ -67,7 +69,10 @@ def zjtx_register_grader(register):
     """Register the L1–L5 grader (standard §7.1).
 
     :param register: ``register(grader, *, replace=False)``; ``grader`` has
-        ``key = "grading"`` and ``grade(company, metrics) -> Grade``.
+        ``key = "grading"``, ``grade(company, metrics) -> Grade``,
+        ``level_for(revenue, field_match) -> (level, band)`` (used row by row
+        by ``zjtx classify``) and ``describe() -> dict`` (the grading table in
+        the format of ``scoring/data/grading.yaml``).
 
     since: 0.1
     """
@@ -80,7 +85,9 @@ def zjtx_register_plan_makers(register):
     :param register: ``register(maker, *, replace=False)``; ``maker`` has
         ``key = "plan"`` and ``make(company, grade, tiers, next_tier) ->
         (gaps, plan)``: a pair ``tuple[tuple[Gap, ...], tuple[PlanItem, ...]]``
-        (every gap on the target tiers, and the ordered plan items).
+        (every gap on the target tiers, and the ordered plan items), and
+        ``describe() -> dict`` (the Appendix C areas it plans with, in the
+        format of ``scoring/data/plan.yaml``).
 
     since: 0.1
     """
