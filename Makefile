@@ -1,18 +1,31 @@
 # The two commands of the README: `make build` and `make test`.
 # Both set up a fresh machine first (Debian packages, then a virtualenv).
 # Tests run with ZJTX_PLUGINS empty: only built-in plugins, whatever is installed;
-# a test that needs an installed plugin allows it explicitly.
+# a test that needs an installed or local plugin allows it explicitly.
+#
+# Test tiers (markers in pyproject.toml): `site` builds sites with mkdocs,
+# `browser` drives headless Chromium, `slow` are long property tests.
+#   make test       lint (ruff, mypy) and every tier: what CI runs
+#   make test-fast  the edit loop: unit tests only, in parallel (under a minute)
 VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
+PYTEST := ZJTX_PLUGINS= $(VENV)/bin/python -m pytest
 
-.PHONY: build test setup bench clean
+.PHONY: build test test-fast lint setup bench clean
 
 build: setup
 	$(VENV)/bin/zjtx build
 
-test: setup
-	ZJTX_PLUGINS= $(VENV)/bin/python -m pytest
+test: setup lint
+	$(PYTEST) -n auto
+
+test-fast: setup
+	$(PYTEST) -n auto -m "not site and not browser and not slow"
+
+lint: setup
+	$(VENV)/bin/ruff check zjtx_site tests benchmarks examples plugins
+	$(VENV)/bin/mypy
 
 bench: setup
 	$(VENV)/bin/python benchmarks/run.py

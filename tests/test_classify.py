@@ -206,6 +206,7 @@ def generate(path: Path, n: int, bad_every: int = 0) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_hundred_thousand_rows_with_a_few_bad_ones(tmp_path):
     src = generate(tmp_path / "big.csv", 100_000, bad_every=20_000)
     s = classify(src, tmp_path / "o.csv", chart=False)
@@ -224,6 +225,7 @@ def _peak(src: Path, out: Path) -> int:
         tracemalloc.stop()
 
 
+@pytest.mark.slow
 def test_memory_does_not_grow_with_the_rows(tmp_path):
     small = generate(tmp_path / "s.csv", 10_000)
     large = generate(tmp_path / "l.csv", 50_000)

@@ -70,6 +70,7 @@ def repo(tmp_path):
     return root
 
 
+@pytest.mark.site
 def test_publish_refuses_uncommitted_content_then_tags(repo, capsys):
     assert cli.main(["-C", str(repo), "publish", "2026"]) == 2
     assert "未提交" in capsys.readouterr().err
@@ -84,6 +85,7 @@ def test_publish_refuses_uncommitted_content_then_tags(repo, capsys):
     assert "已存在" in capsys.readouterr().err
 
 
+@pytest.mark.site
 def test_publish_refuses_a_round_without_data(repo, capsys):
     assert cli.main(["-C", str(repo), "publish", "2019"]) == 2
     assert "没有评估轮次 2019" in capsys.readouterr().err

@@ -17,3 +17,11 @@ def test_every_field_is_in_the_reference():
     text = render()
     for path, f in walk(COMPANY):
         assert f"`{path}` | {f.label} |" in text
+
+
+def test_committed_company_stub_matches_the_table():
+    from zjtx_site.intake.model_stub import stub
+
+    path = Path(__file__).resolve().parents[1] / "zjtx_site" / "intake" / "model.pyi"
+    assert path.read_text(encoding="utf-8") == stub(), \
+        "run: python -m zjtx_site.intake.model_stub > zjtx_site/intake/model.pyi"

@@ -23,6 +23,8 @@ from scoring_helpers import MET, NA, UNMET, company_from_dict, engine
 from zjtx_site.scoring.engine import assess
 from zjtx_site.scoring.spans import Status
 
+pytestmark = pytest.mark.slow      # hypothesis: many generated companies
+
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 MIC = ["next_gen_it", "cnc_robotics", "aerospace", "marine", "rail", "nev", "power", "agri_machinery",

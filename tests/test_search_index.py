@@ -26,6 +26,8 @@ from zjtx_site.build import build
 from zjtx_site.intake.loader import load_project
 from zjtx_site.intake.project_init import init_project
 
+pytestmark = pytest.mark.site      # builds sites with mkdocs
+
 REPO = Path(__file__).resolve().parent.parent
 DICTIONARY = REPO / "zjtx_site" / "website" / "data" / "jieba-dict.txt"
 ZWSP = "\u200b"

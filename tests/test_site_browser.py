@@ -23,7 +23,7 @@ import pytest
 from zjtx_site.build import build
 from zjtx_site.intake.loader import load_project
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.site]
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = ("/usr/bin/chromium", "chromium", "chromium-browser")

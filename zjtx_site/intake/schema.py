@@ -8,6 +8,8 @@ scaffold, the documentation and the Excel form are all generated from it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from zjtx_site.intake.fields import Choice, Field, Kind
 from zjtx_site.vocabulary import TIER_LABELS, TIERS
 
@@ -115,10 +117,10 @@ TITLES = (
 
 # Reusable shapes ---------------------------------------------------------
 
-_MONEY0 = dict(kind=Kind.MONEY, unit="万元", min=0)
-_COUNT = dict(kind=Kind.INT, unit="个", min=0)
-_PCT = dict(kind=Kind.PERCENT, unit="%", min=0, max=100)
-_YEAR = dict(kind=Kind.YEAR, unit="年", min=1949, max=2100)
+_MONEY0: dict[str, Any] = dict(kind=Kind.MONEY, unit="万元", min=0)
+_COUNT: dict[str, Any] = dict(kind=Kind.INT, unit="个", min=0)
+_PCT: dict[str, Any] = dict(kind=Kind.PERCENT, unit="%", min=0, max=100)
+_YEAR: dict[str, Any] = dict(kind=Kind.YEAR, unit="年", min=1949, max=2100)
 
 
 def _institution(key: str, label: str) -> Field:

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from zjtx_site.errors import ResultError
 from zjtx_site.scoring.spans import Status
+
+if TYPE_CHECKING:
+    from zjtx_site.intake.model import Company
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -178,7 +182,7 @@ class Figure:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Assessment:
-    company: object
+    company: Company
     grade: Grade
     dimensions: tuple[DimensionResult, ...]
     tiers: tuple[TierResult, ...]
