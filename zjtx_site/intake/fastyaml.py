@@ -3,8 +3,10 @@
 ruamel's safe loader spends most of its time outside the C parser: its
 resolver re-derives the YAML version for every scalar, and its constructor
 dispatches every node through a generic table. Company files need far less:
-plain mappings, sequences and the core-schema scalars, no tags and no
-aliases. This module keeps ruamel's C parser and its own YAML 1.2 resolver
+plain mappings, sequences and the core-schema scalars, no tags other than
+the core schema's (and those only where they fit their value), no aliases
+of mappings or sequences. Its differences from ruamel's safe loader are
+listed and tested in tests/test_fastyaml_differential.py. This module keeps ruamel's C parser and its own YAML 1.2 resolver
 patterns (so both loaders agree on what a scalar is) and replaces the two
 slow layers with direct code, checking the hostile-input limits on the way.
 """
@@ -110,8 +112,29 @@ _SCALARS = {
 }
 
 
+_EXPLICIT_HINT = {
+    "null": "null 或 ~", "bool": "true 或 false", "int": "整数，如 12", "float": "数字，如 12.5",
+    "timestamp": "日期，如 2026-03-18", "str": "任意文本",
+}
+
+
+def _implicit(value: str) -> str:
+    for tag, regexp in _BY_FIRST.get(value[:1], _ANY) if value else _BY_FIRST.get("", _ANY):
+        if regexp.match(value):
+            return tag.trval[len(Y):]
+    return "str"
+
+
+def _explicit_ok(name: str, value: str) -> bool:
+    """Whether an explicitly tagged scalar reads as YAML 1.2 core would read it."""
+    if name == "str":
+        return True
+    found = _implicit(value)
+    return found == name or (name == "float" and found == "int")
+
+
 class Builder:
-    """Nodes to Python values, refusing aliases, tags and oversize input."""
+    """Nodes to Python values, refusing collection aliases, foreign tags and oversize input."""
 
     def __init__(self, max_nodes: int, max_depth: int):
         self.max_nodes, self.max_depth = max_nodes, max_depth
@@ -132,6 +155,11 @@ class Builder:
             if fn is None:
                 raise Refused(f"YAML 格式错误：不支持的 YAML 标签 {tag.trval}（如 !!python/object），公司数据只能包含普通的值",
                               node.start_mark)
+            if tag is not _TAGS[name] and not _explicit_ok(name, node.value):
+                # an explicit tag (ours are shared objects, a written one is new): the value
+                # must be what the YAML 1.2 core schema gives that tag, or !!bool "yes" reads false
+                raise Refused(f"YAML 格式错误：值“{node.value}”不符合显式标签 !!{name} 的写法"
+                              f"（YAML 1.2：{_EXPLICIT_HINT[name]}）；请删除标签，直接写值", node.start_mark)
             return fn(node.value, node.start_mark)
         if id(node) in self.seen:
             raise Refused("不允许使用 YAML 锚点和别名（& 和 *）：请把内容直接写出来", node.start_mark)
