@@ -58,15 +58,24 @@ def builtin_ruleset_files() -> list[Any]:
     return sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
 
 
+REQUIRED_KEYS = ("title", "source", "in_force")
+
+
 def resolve(raw: dict[str, dict], registry: dict) -> dict[str, RuleSet]:
-    """Build RuleSets from raw data, resolving ``inherits`` and checking every name."""
+    """Build RuleSets from raw data, resolving ``inherits`` and checking every name.
+
+    Every problem is a :class:`SpecError` whose message names the rule set, the
+    tier and the condition, in the words of docs/rules-data.md."""
     out: dict[str, RuleSet] = {}
     for rid, data in sorted(raw.items()):
+        missing_keys = [k for k in REQUIRED_KEYS if k not in data]
+        if missing_keys:
+            raise SpecError(f"规则集 {rid} 缺少 {'、'.join(missing_keys)}")
         tiers: dict[str, dict] = {}
         origin: dict[str, str] = {}
         for tier, parent in (data.get("inherits") or {}).items():
             if parent not in raw or tier not in raw[parent].get("tiers", {}):
-                raise SpecError(f"{rid}: inherits {tier} from {parent}, which does not define it")
+                raise SpecError(f"规则集 {rid}：{tier} 沿用规则集 {parent}，但 {parent} 没有定义 {tier}")
             tiers[tier] = raw[parent]["tiers"][tier]
             origin[tier] = parent
         for tier, spec in (data.get("tiers") or {}).items():
@@ -74,51 +83,84 @@ def resolve(raw: dict[str, dict], registry: dict) -> dict[str, RuleSet]:
             origin[tier] = rid
         unknown = set(tiers) - set(TIERS)
         if unknown:
-            raise SpecError(f"{rid}: unknown tiers {sorted(unknown)}")
+            raise SpecError(f"规则集 {rid}：未知的梯度 {'、'.join(sorted(unknown))}（可用：{'、'.join(TIERS)}）")
         missing = set(TIERS) - set(tiers)
         if missing:
-            raise SpecError(f"{rid}: tiers not defined {sorted(missing)}")
+            raise SpecError(f"规则集 {rid}：没有定义梯度 {'、'.join(sorted(missing))}（可在 tiers 中定义或用 inherits 沿用）")
         for tier, spec in tiers.items():
             check_tier(f"{rid}/{tier}", spec, registry)
         in_force = data["in_force"]
-        out[rid] = RuleSet(id=rid, title=data["title"], source=data["source"],
-                           in_force=in_force if isinstance(in_force, date) else date.fromisoformat(str(in_force)),
+        try:
+            when = in_force if isinstance(in_force, date) else date.fromisoformat(str(in_force))
+        except ValueError:
+            raise SpecError(f"规则集 {rid}：施行日期 in_force 应为 YYYY-MM-DD，实际是 {in_force!r}") from None
+        out[rid] = RuleSet(id=rid, title=data["title"], source=data["source"], in_force=when,
                            tiers=tiers, origin=origin, path=str(data.get("_path", "")))
     return out
 
 
 def check_tier(where: str, spec: dict, registry: dict) -> None:
-    for c in spec.get("criteria", ()):
+    if not isinstance(spec, dict) or not isinstance(spec.get("criteria"), list):
+        raise SpecError(f"{where}：梯度应有条件列表 criteria")
+    for c in spec["criteria"]:
         _check_condition(where, c, registry)
-    for g in (spec.get("score") or {}).get("groups", ()):
+    score = spec.get("score")
+    if score is None:
+        if any("score" in c for c in _all_conditions(spec["criteria"])):
+            raise SpecError(f"{where}：条件引用了评分（score），但该梯度没有评分表 score")
+        return
+    if "pass" not in score or not isinstance(score.get("groups"), list) or not score["groups"]:
+        raise SpecError(f"{where}：评分表 score 应有及格线 pass 和分组 groups")
+    for g in score["groups"]:
+        if not {"key", "label", "indicators"} <= set(g):
+            raise SpecError(f"{where}：评分分组应有 key、label 和 indicators，实际是 {sorted(g)}")
         for ind in g["indicators"]:
-            for name in indicator_metrics(ind):
+            try:
+                names = indicator_metrics(ind)
+            except (KeyError, TypeError):
+                raise SpecError(f"{where}：评分指标 {ind.get('id')} 的写法无法识别") from None
+            if not names:
+                raise SpecError(f"{where}：评分指标 {ind.get('id')} 没有计分方式（bands、first_match、per、count、"
+                                "best_of 或 input）")
+            for name in names:
                 if name not in registry:
-                    raise SpecError(f"{where}: indicator {ind.get('id')} names unknown metric {name}")
+                    raise SpecError(f"{where}：评分指标 {ind.get('id')} 引用了未注册的指标 {name}")
+
+
+def _all_conditions(conditions: list) -> list[dict]:
+    out = []
+    for c in conditions:
+        out.append(c)
+        out += _all_conditions(list(c.get("all", ())) + list(c.get("any", ())) + list(c.get("cases", ())))
+    return out
 
 
 def _check_condition(where: str, c: dict, registry: dict) -> None:
-    if "id" not in c or "label" not in c:
-        raise SpecError(f"{where}: a condition without id or label: {c}")
+    if not isinstance(c, dict) or "id" not in c or "label" not in c:
+        raise SpecError(f"{where}：条件缺少 id 或 label：{c}")
+    at = f"{where}/{c['id']}"
     forms = [k for k in ("metric", "all", "any", "manual", "prerequisite", "score", "branch") if k in c]
     if len(forms) != 1:
-        raise SpecError(f"{where}/{c['id']}: needs exactly one of metric/all/any/manual/prerequisite/score/branch")
+        raise SpecError(f"{at}：条件应有且只有 metric、all、any、manual、prerequisite、score、branch 之一"
+                        + (f"，实际有 {'、'.join(forms)}" if forms else ""))
     if "metric" in c:
         if c["metric"] not in registry:
-            raise SpecError(f"{where}/{c['id']}: unknown metric {c['metric']}")
+            raise SpecError(f"{at}：引用了未注册的指标 {c['metric']}")
         if c.get("op") not in OPS:
-            raise SpecError(f"{where}/{c['id']}: op must be one of {OPS}")
+            raise SpecError(f"{at}：op 应为 {'、'.join(OPS)} 之一，实际是 {c.get('op')!r}")
         if c["op"] != "true" and "value" not in c:
-            raise SpecError(f"{where}/{c['id']}: op {c['op']} needs a value")
+            raise SpecError(f"{at}：op {c['op']} 需要阈值 value")
     for sub in list(c.get("all", ())) + list(c.get("any", ())):
         _check_condition(where, sub, registry)
     if "branch" in c:
         if c["branch"] not in registry:
-            raise SpecError(f"{where}/{c['id']}: unknown branch metric {c['branch']}")
+            raise SpecError(f"{at}：分档依据引用了未注册的指标 {c['branch']}")
+        if not c.get("cases") or any("min" not in case for case in c["cases"]):
+            raise SpecError(f"{at}：分档 branch 需要 cases 列表，每档有下限 min")
         for case in c["cases"]:
-            _check_condition(where, case, registry)
+            _check_condition(where, {k: v for k, v in case.items() if k != "min"}, registry)
     if "prerequisite" in c and c["prerequisite"] not in TIERS:
-        raise SpecError(f"{where}/{c['id']}: unknown prerequisite tier {c['prerequisite']}")
+        raise SpecError(f"{at}：前提条件引用了未知的梯度 {c['prerequisite']}")
 
 
 # evaluation -----------------------------------------------------------------
