@@ -123,7 +123,7 @@ def test_a_plugin_replacing_a_dimension_changes_reports_methodology_and_portfoli
 
 
 def test_methodology_describes_the_registered_evaluator_not_the_builtin_file(monkeypatch):
-    from zjtx_site.scoring.describe import methodology
+    from zjtx_site.scoring.engine import methodology
 
     monkeypatch.setenv("ZJTX_PLUGINS", "guangdong-example")   # installed by the project's set-up
     m = methodology(make_engine())

@@ -7,10 +7,13 @@ messages and exit codes. Every message is already written for the reader
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from zjtx_site.intake.problems import Problem
+
+class Reportable(Protocol):
+    """An input problem (intake.problems.Problem): a leaf module names only its shape."""
+
+    def format(self) -> str: ...
 
 
 class ZjtxError(Exception):
@@ -40,7 +43,7 @@ class ResultError(ValueError):
 class BuildError(ZjtxError):
     """The build stopped; ``problems`` are the input problems that stopped it, if any."""
 
-    def __init__(self, message: str, problems: tuple[Problem, ...] = ()):
+    def __init__(self, message: str, problems: tuple[Reportable, ...] = ()):
         super().__init__(message)
         self.problems = problems
 

@@ -7,8 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from zjtx_site import __version__
 from zjtx_site.errors import UsageError
+from zjtx_site.version import __version__
 
 
 def _project(args: argparse.Namespace) -> Path:

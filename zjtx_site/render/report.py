@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from zjtx_site import __version__
 from zjtx_site.intake.fields import lookup
 from zjtx_site.intake.schema import COMPANY
 from zjtx_site.render.escape import Raw
@@ -21,6 +20,7 @@ from zjtx_site.scoring.figures import YEAR_RATIOS, year_ratio_name
 from zjtx_site.scoring.fmt import fmt_number, score1
 from zjtx_site.scoring.results import Assessment, Criterion
 from zjtx_site.scoring.spans import Status
+from zjtx_site.version import __version__
 from zjtx_site.vocabulary import DIMENSION_SECTIONS, TIER_LABELS, TIERS, next_tier_label
 
 # Marks from the CJK font itself (no emoji font is needed to read the site)

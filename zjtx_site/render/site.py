@@ -15,7 +15,6 @@ from typing import Any
 
 import jinja2
 
-from zjtx_site import __version__
 from zjtx_site.intake.layout import round_sort_key
 from zjtx_site.render.environment import (
     builtin_template_names,
@@ -26,9 +25,9 @@ from zjtx_site.render.escape import Raw, md
 from zjtx_site.render.pages import Chart, Output, Page, code_digest, digest
 from zjtx_site.render.portfolio import methodology_context, portfolio_context
 from zjtx_site.render.report import History, report_context
-from zjtx_site.scoring.describe import methodology
-from zjtx_site.scoring.engine import Engine
+from zjtx_site.scoring.engine import Engine, methodology
 from zjtx_site.scoring.results import Assessment
+from zjtx_site.version import __version__
 from zjtx_site.vocabulary import next_tier_label
 
 ASSETS = Path(__file__).resolve().parent / "assets"

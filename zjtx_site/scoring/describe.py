@@ -15,8 +15,6 @@ from zjtx_site.errors import PluginError
 from zjtx_site.vocabulary import DIMENSIONS
 
 if TYPE_CHECKING:
-    from zjtx_site.scoring.engine import Engine
-    from zjtx_site.scoring.host import Registry
     from zjtx_site.scoring.rules import RuleSet
 
 
@@ -67,7 +65,7 @@ def _plan(plugin: str, p: Any) -> dict[str, Any]:
     return p
 
 
-def check(reg: Registry) -> None:
+def check(reg: Any) -> None:
     """Call every describe() once at load time; a malformed one is the plugin's error."""
     describe_registry(reg)
 
@@ -81,20 +79,11 @@ def _call(plugin: str, what: str, fn: Any) -> Any:
         raise PluginError(f"插件 {plugin} 的{what} describe() 出错：{type(exc).__name__}: {exc}") from None
 
 
-def describe_registry(reg: Registry) -> tuple[tuple[DimensionDescription, ...], dict[str, Any], dict[str, Any]]:
+def describe_registry(reg: Any) -> tuple[tuple[DimensionDescription, ...], dict[str, Any], dict[str, Any]]:
+    """``reg`` is the host's Registry (typed loosely: the host imports this module)."""
     dims = tuple(_dimension(k, reg.dimensions[k].plugin,
                             _call(reg.dimensions[k].plugin, f"维度评价器 {k} 的", reg.dimensions[k].obj.describe))
                  for k in DIMENSIONS)
     g, p = reg.grader["grading"], reg.plan_makers["plan"]
     return (dims, _grading(g.plugin, _call(g.plugin, "分级器的", g.obj.describe)),
             _plan(p.plugin, _call(p.plugin, "规划生成器的", p.obj.describe)))
-
-
-def methodology(engine: Engine) -> Methodology:
-    from zjtx_site.scoring.engine import interpretations
-
-    reg = engine.registry
-    dims, grading, plan = describe_registry(reg)
-    return Methodology(rulesets=engine.rulesets, dimensions=dims, grading=grading,
-                       grader_plugin=reg.grader["grading"].plugin, plan=plan,
-                       plan_plugin=reg.plan_makers["plan"].plugin, interpretations=interpretations())

@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 
 from zjtx_site.errors import EvaluationError
 from zjtx_site.scoring import host as plugins
+from zjtx_site.scoring.describe import Methodology, describe_registry
 from zjtx_site.scoring.figures import derive
 from zjtx_site.scoring.metrics import MetricContext
 from zjtx_site.scoring.results import (
@@ -171,3 +172,12 @@ def _wrong(failures: list[str], keep_going: bool, plugin: str, source: str, want
         raise err
     failures.append(str(err))
     return None
+
+
+def methodology(engine: Engine) -> Methodology:
+    """Everything the methodology page shows, from what is registered."""
+    reg = engine.registry
+    dims, grading, plan = describe_registry(reg)
+    return Methodology(rulesets=engine.rulesets, dimensions=dims, grading=grading,
+                       grader_plugin=reg.grader["grading"].plugin, plan=plan,
+                       plan_plugin=reg.plan_makers["plan"].plugin, interpretations=interpretations())

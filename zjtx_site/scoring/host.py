@@ -29,6 +29,7 @@ from zjtx_site.errors import PluginError
 from zjtx_site.scoring import hookspecs
 from zjtx_site.scoring.describe import check as check_descriptions
 from zjtx_site.scoring.metrics import Metric
+from zjtx_site.version import __version__
 from zjtx_site.vocabulary import DIMENSIONS
 
 ENTRY_POINT_GROUP = "zjtx_site"
@@ -178,7 +179,6 @@ def load(project: Path | None = None, extra: list[tuple[str, Any]] | None = None
     pm = pluggy.PluginManager("zjtx_site")
     pm.add_hookspecs(hookspecs)
     infos: list[PluginInfo] = []
-    from zjtx_site import __version__
 
     def add(obj: Any, name: str, origin: str, version: str, location: str) -> None:
         try:
