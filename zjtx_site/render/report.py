@@ -11,13 +11,16 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 from typing import Any
 
 from zjtx_site import __version__
 from zjtx_site.intake.fields import lookup
 from zjtx_site.intake.schema import COMPANY
 from zjtx_site.render.escape import Raw
+from zjtx_site.intake.provenance import Revision
+from zjtx_site.render.changes import data_changes, tier_columns
+from zjtx_site.render.evidence import criterion_fields, spec_children, tier_spec
+from zjtx_site.render.summary import executive_summary
 from zjtx_site.scoring.fmt import fmt_number, score1
 from zjtx_site.scoring.metrics import MetricContext
 from zjtx_site.scoring.results import Assessment, Criterion
@@ -228,29 +231,12 @@ def open_leaves(c: Criterion) -> list[Criterion]:
 
 # what is missing ---------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _builtin_rulesets() -> dict[str, dict]:
-    from zjtx_site.scoring.rules import builtin_ruleset_files, load_ruleset_file
-
-    out = {}
-    for f in builtin_ruleset_files():
-        data = load_ruleset_file(f)
-        out[data["id"]] = data
-    return out
-
-
-def _spec_children(spec: dict) -> list[dict]:
-    if "cases" in spec:
-        return [{k: v for k, v in case.items() if k != "min"} for case in spec["cases"]]
-    return list(spec.get("all") or spec.get("any") or ())
-
-
 def criterion_metrics(t: Any) -> dict[int, list[str]]:
     """The metrics each criterion of a tier result reads (keyed by ``id()``),
     from the rule-set file that defines the tier; empty when it is not ours."""
     from zjtx_site.scoring.bands import indicator_metrics
 
-    raw = _builtin_rulesets().get(t.ruleset, {}).get("tiers", {}).get(t.tier)
+    raw = tier_spec(t.ruleset, t.tier)
     out: dict[int, list[str]] = {}
     if not raw:
         return out
@@ -264,7 +250,7 @@ def criterion_metrics(t: Any) -> dict[int, list[str]]:
         elif "score" in spec and t.score is not None:
             out[id(c)] = [m for ln in t.score.lines if ln.status is Status.NEEDS_DATA and ln.id in indicators
                           for m in indicator_metrics(indicators[ln.id])]
-        for kid, sub in zip(c.children, _spec_children(spec)):
+        for kid, sub in zip(c.children, spec_children(spec)):
             walk(kid, sub)
 
     for c, spec in zip(t.criteria, raw.get("criteria", ())):
@@ -375,7 +361,7 @@ def missing_items(a: Assessment, ctx: MetricContext | None = None) -> list[dict[
             for key, label in fields:
                 add(key, label, f"六维诊断·{d.label}：{i.label}")
             if not fields:
-                add(f"indicator:{d.key}:{i.id}", i.label, f"六维诊断·{d.label}：{i.label}（{i.evidence}）")
+                add(f"indicator:{d.key}:{i.id}", i.label, f"六维诊断·{d.label}：{i.label}")
     return [dict(r, settles="；".join(r["settles"])) for r in rows.values()]
 
 
@@ -451,7 +437,7 @@ def history_context(a: Assessment, h: History) -> dict[str, Any] | None:
             changed_rules[t.tier] = (p.ruleset, t.ruleset)
         change = "" if p.status is t.status else f"{p.status.label} → {t.status.label}"
         tiers.append({"label": t.label, "before": STATUS_MARK[p.status], "now": STATUS_MARK[t.status],
-                      "changed": change or "无变化",
+                      "changed": change or "无变化", "rules_changed": p.ruleset != t.ruleset,
                       "rules": p.ruleset if p.ruleset == t.ruleset else f"{p.ruleset} → {t.ruleset}"})
     closed, still, superseded = [], [], {}
     verdict: dict[int, str] = {}          # id(gap) -> closed | open | superseded
@@ -586,32 +572,16 @@ def appendix_b_other(a: Assessment) -> dict[str, str]:
     return {"label": "其他指标", "score": "—", "have": "；".join(have) or "—", "lack": "；".join(lack) or "—"}
 
 
-def summary(a: Assessment, steps: list[dict[str, Any]], missing: list[dict[str, Any]]) -> list[str]:
-    """The findings a reader needs first, each taken from the assessment."""
-    out = []
-    if a.dimensions:
-        ranked = sorted(a.dimensions, key=lambda d: (-d.score, d.key))
-        top = "、".join(f"{d.label}（{score1(d.score):.1f}）" for d in ranked[:2])
-        low = "、".join(f"{d.label}（{score1(d.score):.1f}）" for d in reversed(ranked[-2:]))
-        out.append(f"六维诊断：优势维度为{top}；短板维度为{low}。")
-    met = [t.label for t in a.tiers if t.status is Status.MET]
-    out.append("梯度评价：已符合" + "、".join(met) + "。" if met else "梯度评价：尚未符合任何梯度。")
-    if a.next_tier:
-        t = a.tier(a.next_tier)
-        leaves = [x for c in t.criteria for x in open_leaves(c)]
-        counts = {s: sum(x.status is s for x in leaves) for s in (Status.UNMET, Status.NEEDS_DATA,
-                                                                  Status.MANUAL_REVIEW)}
-        parts = [f"{n} 项{s.label}" for s, n in counts.items() if n]
-        out.append(f"下一梯度为{t.label}（{STATUS_MARK[t.status]}）：" + ("、".join(parts) or "无未决条件") + "。")
-    else:
-        out.append("已符合全部梯度。")
-    if a.plan:
-        first = a.plan[0]
-        out.append(f"培育建议共 {len(a.plan)} 项，按 {a.grade.level} 级服务路径分 {len(steps)} 步；"
-                   f"首要措施：{first.area_label} · {first.item_label}。")
-    if missing:
-        out.append(f"待补充数据 {len(missing)} 项（见第六部分），补齐后可确定相应结论。")
-    return out
+def pdf_path(c: Any) -> str:
+    """Where the PDF of a report goes, relative to the site root (site/pdf/)."""
+    return f"pdf/{c.company_id}-{c.round}.pdf"
+
+
+def provenance_text(c: Any, revision: Revision | None) -> str:
+    """The data file's last change: its commit when git knows it, else its digest."""
+    if revision is None:
+        return f"未取得版本库记录（未提交或不在 git 中），内容摘要 {c.digest[:12]}"
+    return f"提交 {revision.short}（{revision.date}）“{revision.subject}”"
 
 
 def without_contact(c: Any) -> Any:
@@ -625,9 +595,10 @@ def without_contact(c: Any) -> Any:
 
 
 def report_context(a: Assessment, ctx: MetricContext, h: History, charts: dict[str, str],
-                   data_revision: str) -> dict[str, Any]:
+                   data_revision: str, *, revision: Revision | None = None) -> dict[str, Any]:
     c = a.company
     g = a.grade
+    fields = criterion_fields(a, ctx.registry)
     tiers = []
     for t in a.tiers:
         rows = []
@@ -653,7 +624,8 @@ def report_context(a: Assessment, ctx: MetricContext, h: History, charts: dict[s
         tiers.append({"id": t.tier, "label": t.label, "status": STATUS_MARK[t.status], "ruleset": t.ruleset,
                       "reason": t.ruleset_reason,
                       "route": {"score": "评分路线", "direct": "直通条件"}.get(t.route or "", ""),
-                      "rows": rows, "score": score})
+                      "rows": rows, "score": score,
+                      "open": sum(len(open_leaves(x)) for x in t.criteria)})
     steps, targets = plan_steps(a)
     planned = {id(x) for p in a.plan for x in p.gaps}
     other_gaps = [{"tier": TIER_LABELS[x.tier], "label": x.label, "value": x.value, "threshold": x.threshold,
@@ -686,7 +658,13 @@ def report_context(a: Assessment, ctx: MetricContext, h: History, charts: dict[s
         "version": __version__,
         "digest": c.digest[:12],
         "data_revision": data_revision,
-        "summary": summary(a, steps, missing),
+        "summary": executive_summary(a, fields),
+        "pdf_link": Raw(f'<p class="zjtx-pdf-link" data-search-exclude><a href="../../{pdf_path(c)}">'
+                        '下载 PDF 版（A4，可打印）</a></p>'),
+        "source": c.source,
+        "provenance": provenance_text(c, revision),
+        "changes": data_changes(a, h.previous, fields) if h.previous is not None else [],
+        "tier_columns": tier_columns(),
         "years": [y.year for y in c.financials],
         "financials": financial_rows(c, ctx),
         "derived": derived_rows(ctx),

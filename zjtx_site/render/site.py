@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import jinja2
 
 from zjtx_site import __version__
 from zjtx_site.intake.layout import round_sort_key
+from zjtx_site.intake.provenance import Revision
 from zjtx_site.render.environment import (
     builtin_template_names,
     environment,
@@ -25,7 +26,7 @@ from zjtx_site.render.environment import (
 from zjtx_site.render.escape import Raw, md
 from zjtx_site.render.pages import Chart, Output, Page, code_digest, digest
 from zjtx_site.render.portfolio import methodology_context, portfolio_context
-from zjtx_site.render.report import History, report_context
+from zjtx_site.render.report import History, pdf_path, report_context
 from zjtx_site.scoring.engine import Engine
 from zjtx_site.scoring.metrics import MetricContext
 from zjtx_site.scoring.results import Assessment
@@ -40,7 +41,10 @@ def data_revision(companies: list[Any]) -> str:
     return digest(*sorted(f"{c.company_id}/{c.round}:{c.digest}" for c in companies))[:12]
 
 
-def render_site(project: Path, engine: Engine, assessments: list[Assessment]) -> list[Output]:
+def render_site(project: Path, engine: Engine, assessments: list[Assessment],
+                revisions: Mapping[str, Revision] | None = None) -> list[Output]:
+    """``revisions``: each company file's last commit (by ``Company.source``), for the footers."""
+    revisions = revisions or {}
     env = environment(project)
     tdigest = template_digest(env, builtin_template_names())
     rules_digest = digest(*(json.dumps(engine.rulesets[k].tiers, sort_keys=True, default=str)
@@ -54,7 +58,7 @@ def render_site(project: Path, engine: Engine, assessments: list[Assessment]) ->
     out: list[Output] = []
     for cid in sorted(by_company):
         by_company[cid] = sorted(by_company[cid], key=lambda a: round_sort_key(a.company.round))
-        out += company_pages(env, engine, base, chart_base, by_company[cid])
+        out += company_pages(env, engine, base, chart_base, by_company[cid], revisions)
     revision = data_revision([a.company for a in assessments])
     # our own identifiers, printed as they are
     footer = {"version": Raw(__version__), "rulesets": Raw(", ".join(sorted(engine.rulesets))),
@@ -66,7 +70,7 @@ def render_site(project: Path, engine: Engine, assessments: list[Assessment]) ->
 
 
 def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base: str,
-                  rounds: list[Assessment]) -> list[Output]:
+                  rounds: list[Assessment], revisions: Mapping[str, Revision] | None = None) -> list[Output]:
     """One report per round (with its charts) and the company's index page."""
     out: list[Output] = []
     cid = rounds[0].company.company_id
@@ -74,7 +78,9 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
     for idx, a in enumerate(rounds):
         c = a.company
         chain = digest(chain, c.digest)        # a round's page depends on its earlier rounds
-        key = digest(base, chain)              # this round and its earlier ones, never later ones
+        revision = (revisions or {}).get(c.source)
+        # this round and its earlier ones, never later ones; and where the file comes from
+        key = digest(base, chain, repr(revision))
         prefix = f"companies/{cid}/{c.round}"
         dims = a.dimensions
         out.append(Chart(path=f"{prefix}-radar.svg", key=digest(chart_base, c.digest, "radar"), kind="radar",
@@ -96,11 +102,15 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
             chart_md["rounds"] = f"![各轮六维得分]({c.round}-rounds.svg)"
         hist = History(previous=rounds[idx - 1] if idx else None, rounds=tuple(rounds[: idx + 1]))
 
-        def report(a: Assessment = a, hist: History = hist, chart_md: dict[str, str] = chart_md) -> bytes:
-            ctx = report_context(a, MetricContext(a.company, engine.metrics), hist, chart_md, a.company.digest[:12])
+        def report(a: Assessment = a, hist: History = hist, chart_md: dict[str, str] = chart_md,
+                   revision: Revision | None = revision) -> bytes:
+            ctx = report_context(a, MetricContext(a.company, engine.metrics), hist, chart_md, a.company.digest[:12],
+                                 revision=revision)
             return env.get_template("report.md.j2").render(**ctx).encode("utf-8")
 
-        out.append(Page(path=f"{prefix}.md", key=key, make=report))
+        out.append(Page(path=f"{prefix}.md", key=key, make=report, meta=(
+            ("kind", "report"), ("company_id", cid), ("name", c.basic.name), ("round", c.round),
+            ("assessed_on", c.assessed_on.isoformat()), ("pdf", pdf_path(c)))))
 
     def index() -> bytes:
         return env.get_template("company.md.j2").render(
