@@ -29,7 +29,7 @@ class Revision:
 
 def _git(project: Path, *args: str) -> str | None:
     try:
-        proc = subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=True,
+        proc = subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=True, check=False,
                               encoding="utf-8", errors="replace", timeout=120)
     except (OSError, subprocess.SubprocessError):
         return None
@@ -59,5 +59,5 @@ def file_revisions(project: Path) -> dict[str, Revision]:
                 out.setdefault(name[len(prefix):], rev)
     for line in status.splitlines():
         path = line[3:].strip().strip('"')
-        out.pop(path[len(prefix):] if path.startswith(prefix) else path, None)
+        out.pop(path.removeprefix(prefix), None)
     return out

@@ -13,8 +13,9 @@ criterion by criterion.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from zjtx_site.intake.fields import NUMERIC_KINDS, Field, Kind
 from zjtx_site.intake.schema import COMPANY

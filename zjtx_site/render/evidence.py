@@ -12,8 +12,9 @@ we can name, and the pages say so rather than guess.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 from zjtx_site.scoring.results import Assessment, Criterion
 
@@ -52,14 +53,14 @@ def criterion_fields(a: Assessment, registry: Mapping[str, Any]) -> dict[tuple[s
         scored = [m for g in (raw.get("score") or {}).get("groups", ()) for ind in g["indicators"]
                   for m in indicator_metrics(ind)]
 
-        def walk(c: Criterion, spec: dict, tier: str = t.tier) -> tuple[str, ...]:
+        def walk(c: Criterion, spec: dict, tier: str = t.tier, scored: list[str] = scored) -> tuple[str, ...]:
             if spec.get("id") != c.id:
                 return ()
             names = [spec["metric"]] if "metric" in spec else scored if "score" in spec else []
             paths = [p.strip() for n in names if n in registry for p in registry[n].evidence.split(",")
                      if p.strip()]
             for kid, sub in zip(c.children, spec_children(spec)):
-                paths += walk(kid, sub)
+                paths += walk(kid, sub, tier, scored)
             found = tuple(dict.fromkeys(paths))
             out[(tier, c.id)] = found
             return found

@@ -18,6 +18,7 @@ import jinja2
 from zjtx_site import __version__
 from zjtx_site.intake.layout import round_sort_key
 from zjtx_site.intake.provenance import Revision
+from zjtx_site.render.changes import movers
 from zjtx_site.render.environment import (
     builtin_template_names,
     environment,
@@ -144,18 +145,20 @@ def overview_pages(env: jinja2.Environment, base: str, by_company: dict[str, lis
     round_links = [Raw(f"[{r}](rounds/{r}.md)") for r in round_ids]
 
     def portfolio(page: str, subset: list[Assessment], title: str, prefix: str, chart: str,
-                  links: list[Any]) -> None:
+                  links: list[Any], moved: list[dict[str, Any]] | None = None) -> None:
         levels = portfolio_context(subset, {})["levels"]
         out.append(Page(path=f"assets/{chart}", key=all_key + chart,
                         make=lambda: charts.bars([x["level"] for x in levels], [x["count"] for x in levels])))
         out.append(Page(path=page, key=all_key + page, make=lambda: env.get_template("portfolio.md.j2").render(
             **portfolio_context(subset, {"levels": f"![L1–L5 分布]({prefix}assets/{chart})"}, base=prefix,
-                                title=title, rounds=links, footer=footer)).encode("utf-8")))
+                                title=title, rounds=links, footer=footer), movers=moved).encode("utf-8")))
 
     portfolio("portfolio.md", latest, "企业总览", "", "levels.svg", round_links)
     for r in round_ids:
         subset = [a for cid in sorted(by_company) for a in by_company[cid] if a.company.round == r]
-        portfolio(f"rounds/{r}.md", subset, f"{r} 轮企业总览", "../", f"levels-{r}.svg", [])
+        moved = [dict(m, link=Raw(f"[{md(m['name'])}](../companies/{m['cid']}/{r}.md)"))
+                 for m in movers(by_company, r)]
+        portfolio(f"rounds/{r}.md", subset, f"{r} 轮企业总览", "../", f"levels-{r}.svg", [], moved)
     out.append(Page(path="index.md", key=all_key + "index", make=lambda: env.get_template("index.md.j2").render(
         companies=[{"link": Raw(f"[{md(a.company.basic.name)}](companies/{a.company.company_id}/index.md)"),
                     "round": a.company.round, "level": a.grade.level, "next": _next_label(a),

@@ -13,8 +13,8 @@ statement switches to the new field without touching the others:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from zjtx_site.render.evidence import financial_years
 from zjtx_site.scoring.fmt import fmt_number, round_half_up
@@ -208,5 +208,13 @@ def executive_summary(a: Assessment, fields: Mapping[tuple[str, str], tuple[str,
                    measures=top_measures(a), apply_in=year)
 
 
-__all__ = ["Summary", "executive_summary", "held_tiers", "ready_to_apply", "standing",
-           "strengths_and_weaknesses", "earliest_application", "top_measures"]
+__all__ = [
+    "Summary",
+    "earliest_application",
+    "executive_summary",
+    "held_tiers",
+    "ready_to_apply",
+    "standing",
+    "strengths_and_weaknesses",
+    "top_measures",
+]

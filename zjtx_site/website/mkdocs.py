@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
@@ -26,12 +27,24 @@ def mkdocs_config(project: Path, docs: Path, site: Path) -> Path:
         cfg = y.load(resources.files("zjtx_site.website").joinpath("data", "mkdocs.yml").read_text("utf-8"))
     cfg["docs_dir"] = str(docs)
     cfg["site_dir"] = str(site)
+    # the build date goes into the site's footer only: content/ stays the same from day to day
+    built = f"构建日期 {build_date().isoformat()}"
+    cfg["copyright"] = f"{cfg['copyright']} · {built}" if cfg.get("copyright") else built
     resolve_search_dictionaries(cfg, project)
     # beside the project's own mkdocs.yml, so relative paths in it (overrides) still resolve
     path = project / ".zjtx-mkdocs.yml"
     with path.open("w", encoding="utf-8") as fh:
         y.dump(cfg, fh)
     return path
+
+
+def build_date() -> datetime.date:
+    """Today, or ``SOURCE_DATE_EPOCH`` when set (reproducible builds: the same
+    inputs and the same epoch give the same site and PDFs)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+    return datetime.date.today()
 
 
 def resolve_search_dictionaries(cfg: Any, project: Path) -> None:

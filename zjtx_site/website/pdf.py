@@ -18,14 +18,14 @@ import base64
 import datetime
 import html
 import json
-import os
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
 
 from zjtx_site.errors import BuildError
 from zjtx_site.render.pages import Chart, Output, Page, digest
+from zjtx_site.website.mkdocs import build_date
 
 DATA = Path(__file__).resolve().parent / "data"
 STYLESHEET = DATA / "report-print.css"
@@ -50,13 +50,14 @@ class PdfSettings:
 
 def pdf_settings(project: Path) -> PdfSettings:
     from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
     path = project / "mkdocs.yml"
     if not path.is_file():
         return PdfSettings(issuer=None)
     try:
         cfg = YAML(typ="rt").load(path.read_text("utf-8")) or {}
-    except Exception as exc:          # a broken mkdocs.yml fails the site build too, with its own message
+    except (OSError, YAMLError) as exc:
         raise BuildError(f"无法读取 mkdocs.yml 中的报告设置：{exc}") from None
     own = ((cfg.get("extra") or {}).get("zjtx") or {})
     issuer = str(own.get("issuer") or "").strip() or None
@@ -64,18 +65,11 @@ def pdf_settings(project: Path) -> PdfSettings:
     return PdfSettings(issuer=issuer, mark=mark)
 
 
-def build_date() -> datetime.date:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
-    return datetime.date.today()
-
-
 # HTML ----------------------------------------------------------------------------
 
-_FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
+_FRONT = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _IMG = re.compile(r'(<img\b[^>]*\bsrc=")([^"]+)(")')
-_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
 
 
 def _inline_images(body: str, files: Mapping[str, Callable[[], bytes]]) -> str:
@@ -105,8 +99,8 @@ def report_html(markdown_text: str, files: Mapping[str, Callable[[], bytes]], me
     body = markdown.markdown(text, extensions=EXTENSIONS, output_format="html")
     body = _inline_images(body, files)
     # the page's own title becomes the cover; the site's PDF link has no place in the PDF
-    body = re.sub(r"\A\s*<h1[^>]*>.*?</h1>", "", body, count=1, flags=re.S)
-    body = re.sub(r'<p class="zjtx-pdf-link"[^>]*>.*?</p>', "", body, flags=re.S)
+    body = re.sub(r"\A\s*<h1[^>]*>.*?</h1>", "", body, count=1, flags=re.DOTALL)
+    body = re.sub(r'<p class="zjtx-pdf-link"[^>]*>.*?</p>', "", body, flags=re.DOTALL)
     e = {k: html.escape(v) for k, v in meta.items()}
     issuer = html.escape(settings.issuer or UNSET_ISSUER)
     mark = html.escape(settings.mark)
