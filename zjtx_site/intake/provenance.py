@@ -27,6 +27,11 @@ class Revision:
         return self.commit[:7]
 
 
+def company_file(company_id: str, round_id: str) -> str:
+    """A company file's path within its project, whatever the working directory."""
+    return f"{COMPANIES_DIR}/{company_id}/{round_id}.yaml"
+
+
 def _git(project: Path, *args: str) -> str | None:
     try:
         proc = subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=True, check=False,

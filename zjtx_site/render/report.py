@@ -17,7 +17,7 @@ from zjtx_site import __version__
 from zjtx_site.intake.fields import lookup
 from zjtx_site.intake.schema import COMPANY
 from zjtx_site.render.escape import Raw
-from zjtx_site.intake.provenance import Revision
+from zjtx_site.intake.provenance import Revision, company_file
 from zjtx_site.render.changes import data_changes, tier_columns
 from zjtx_site.render.evidence import criterion_fields, spec_children, tier_spec
 from zjtx_site.render.summary import executive_summary
@@ -661,7 +661,7 @@ def report_context(a: Assessment, ctx: MetricContext, h: History, charts: dict[s
         "summary": executive_summary(a, fields),
         "pdf_link": Raw(f'<p class="zjtx-pdf-link" data-search-exclude><a href="../../{pdf_path(c)}">'
                         '下载 PDF 版（A4，可打印）</a></p>'),
-        "source": c.source,
+        "source": company_file(c.company_id, c.round),
         "provenance": provenance_text(c, revision),
         "changes": data_changes(a, h.previous, fields) if h.previous is not None else [],
         "tier_columns": tier_columns(),

@@ -17,7 +17,7 @@ import jinja2
 
 from zjtx_site import __version__
 from zjtx_site.intake.layout import round_sort_key
-from zjtx_site.intake.provenance import Revision
+from zjtx_site.intake.provenance import Revision, company_file
 from zjtx_site.render.changes import movers
 from zjtx_site.render.environment import (
     builtin_template_names,
@@ -44,7 +44,7 @@ def data_revision(companies: list[Any]) -> str:
 
 def render_site(project: Path, engine: Engine, assessments: list[Assessment],
                 revisions: Mapping[str, Revision] | None = None) -> list[Output]:
-    """``revisions``: each company file's last commit (by ``Company.source``), for the footers."""
+    """``revisions``: each company file's last commit (by its path in the project), for the footers."""
     revisions = revisions or {}
     env = environment(project)
     tdigest = template_digest(env, builtin_template_names())
@@ -79,7 +79,7 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
     for idx, a in enumerate(rounds):
         c = a.company
         chain = digest(chain, c.digest)        # a round's page depends on its earlier rounds
-        revision = (revisions or {}).get(c.source)
+        revision = (revisions or {}).get(company_file(cid, c.round))
         # this round and its earlier ones, never later ones; and where the file comes from
         key = digest(base, chain, repr(revision))
         prefix = f"companies/{cid}/{c.round}"

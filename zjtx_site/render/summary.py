@@ -112,12 +112,16 @@ def open_conditions(c: Criterion) -> list[str]:
         return []
     if not c.children:
         need = c.label
-        extra = "；".join(x for x in (c.gap.shortfall, c.gap.money) if x) if c.gap else ""
+        extra = ""
+        if c.gap is not None:
+            # the money equivalent only when it says something the shortfall does not
+            money = c.gap.money if c.gap.money.removeprefix("约 ") != c.gap.shortfall else ""
+            extra = "；".join(x for x in (c.gap.shortfall, money) if x)
         if c.status is Status.MANUAL_REVIEW:
             return [f"{need}（待人工判断，需准备证明材料）"]
         if c.status is Status.NEEDS_DATA:
             return [f"{need}（待补充数据）"]
-        return [f"{need}（企业现状 {c.value}" + (f"，需提升 {extra}" if extra else "") + "）"]
+        return [f"{need}（企业现状 {c.value}" + (f"，还差 {extra}" if extra else "") + "）"]
     kids = [x for k in c.children for x in open_conditions(k)]
     if c.threshold == "任一符合" and len(kids) > 1:
         return ["以下任一：" + "；或".join(kids)]
