@@ -433,7 +433,8 @@ def test_executive_summary_comes_first_in_prose(site):
         assert paras[0].startswith(f"企业属 {a.grade.level} 级（上年度营业收入 {num(a.grade.revenue)} 万元")
         assert "可申报：" in paras[0]
         ranked = sorted(a.dimensions, key=lambda d: (-d.score, d.key))
-        assert paras[1].startswith(f"六维诊断（每维满分 100 分）中，优势在{ranked[0].label}（{score1(ranked[0].score)} 分）")
+        top = f"{ranked[0].label}（{score1(ranked[0].score)} 分）"
+        assert paras[1].startswith(f"六维诊断（每维满分 100 分）中，优势在{top}")
         assert f"短板在{ranked[-1].label}（{score1(ranked[-1].score)} 分）" in paras[1]
         assert paras[2].startswith(f"下一梯度为{TIER_LABELS[a.next_tier]}：")
         assert re.search(r"20\d\d 年", paras[2]), paras[2]

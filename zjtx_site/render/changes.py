@@ -52,11 +52,11 @@ def shown(f: Field, v: Any) -> str:
     return str(v)
 
 
-def _records_label(f: Field, v: Any) -> str:
+def _count(v: Any) -> str:
     return "未报告" if v is None else f"{len(v)} 条"
 
 
-def _walk(f: Field, old: Any, new: Any, key: str, label: str) -> Iterator[dict[str, Any]]:
+def _walk(f: Field, old: Any, new: Any, key: str) -> Iterator[dict[str, Any]]:
     """(key, year, label, old, new) of every changed input below ``f``."""
     for c in f.children:
         if c.personal or c.kind in SKIPPED:
@@ -64,7 +64,7 @@ def _walk(f: Field, old: Any, new: Any, key: str, label: str) -> Iterator[dict[s
         k = f"{key}.{c.key}" if key else c.key
         o, n = getattr(old, c.key, None), getattr(new, c.key, None)
         if c.kind is Kind.GROUP:
-            yield from _walk(c, o, n, k, c.label if not label else label)
+            yield from _walk(c, o, n, k)
         elif c.kind is Kind.RECORDS:
             yield from _records(c, o, n, k)
         elif o != n:
@@ -73,9 +73,8 @@ def _walk(f: Field, old: Any, new: Any, key: str, label: str) -> Iterator[dict[s
 
 def _records(f: Field, old: Any, new: Any, key: str) -> Iterator[dict[str, Any]]:
     if f.child("year") is None:
-        if _records_label(f, old) != _records_label(f, new):
-            yield {"key": key, "year": None, "label": f.label, "before": _records_label(f, old),
-                   "now": _records_label(f, new)}
+        if _count(old) != _count(new):
+            yield {"key": key, "year": None, "label": f.label, "before": _count(old), "now": _count(new)}
         return
     old, new = tuple(old or ()), tuple(new or ())
     by_year = {e.year: e for e in old}
@@ -144,7 +143,7 @@ def tier_effects(row: dict[str, Any], a: Assessment, prev: Assessment, fields: F
 
 
 def data_changes(a: Assessment, prev: Assessment, fields: Fields) -> list[dict[str, Any]]:
-    rows = list(_walk(COMPANY, prev.company, a.company, "", ""))
+    rows = list(_walk(COMPANY, prev.company, a.company, ""))
     for row in rows:
         effects = tier_effects(row, a, prev, fields)
         row["effects"] = [effects.get(t, "—") for t in TIERS]

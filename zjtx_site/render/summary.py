@@ -31,7 +31,7 @@ class Summary:
     dimensions: str
     application: str
     measures: tuple[str, ...]
-    apply_in: int | None          # the earliest application year stated, for the round pages and tests
+    apply_in: int | None          # the earliest application year the statement gives
 
 
 def _score(d: DimensionResult) -> str:
@@ -202,7 +202,8 @@ def top_measures(a: Assessment) -> tuple[str, ...]:
     for i in losses:
         if len(out) >= 3:
             break
-        out.append(f"改进“{i.label}”：企业现状 {i.value}；{i.gap}（还可增加 {fmt_number(i.max_points - i.points)} 分）。")
+        more = fmt_number(i.max_points - i.points)
+        out.append(f"改进“{i.label}”：企业现状 {i.value}；{i.gap}（还可增加 {more} 分）。")
     return tuple(out[:3])
 
 

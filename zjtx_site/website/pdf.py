@@ -124,7 +124,8 @@ def report_html(markdown_text: str, files: Mapping[str, Callable[[], bytes]], me
 <html lang="zh-CN"><head><meta charset="utf-8">
 <title>{e['name']} · {e['round']} 诊断规划报告</title>
 <meta name="author" content="{issuer}">
-<style>@page {{ @top-left {{ content: "{_css_string(running)}"; }} @bottom-left {{ content: "{_css_string(settings.mark)}"; }} }}</style>
+<style>@page {{ @top-left {{ content: "{_css_string(running)}"; }}
+  @bottom-left {{ content: "{_css_string(settings.mark)}"; }} }}</style>
 </head><body>
 {cover}
 {_toc(body)}
