@@ -15,7 +15,7 @@ PYTEST := ZJTX_PLUGINS= $(VENV)/bin/python -m pytest
 .PHONY: build test test-fast lint setup bench clean
 
 build: setup
-	$(VENV)/bin/zjtx build
+	$(VENV)/bin/zjtx build --pdf
 
 test: setup lint
 	$(PYTEST) -n auto

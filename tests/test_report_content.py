@@ -7,6 +7,7 @@ helpers, so a wrong mark or a wrong rounding in the renderer fails."""
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 import pytest
@@ -33,14 +34,19 @@ from zjtx_site.scoring.spans import Status
 COMPANIES = ["gz-chiche-thermal", "gz-shuobai-materials", "gz-jirui-drive"]
 
 SECTIONS = [
-    "封面",
+    "执行摘要",
+    "企业概况",
     "一、企业“专精特新”能力尽调（§8.1.1）",
     "二、企业“专精特新”能力诊断（§8.1.2）",
     "三、企业“专精特新”能力评价（§8.1.3）",
     "四、培育提升建议（§8.2、附录 C）",
     "五、跟踪总结（§7）",
     "六、待补充数据",
+    "附录一：六维诊断指标明细",
+    "附录二：梯度评价逐条明细",
+    "附录三：数据与规则说明",
 ]
+APPENDIX = "附录三：数据与规则说明"
 SUBSECTIONS = ["经济效益和经营情况", "派生指标", "定性情况：认证、系统、研发机构与知识产权",
                "企业专精特新能力评估表（附录 B）"]
 
@@ -83,8 +89,7 @@ def test_every_round_has_a_page_with_every_section(site):
         h2 = headings(bs, 2)
         for s in SECTIONS:
             assert s in h2, (cid, rnd, s)
-        assert h2.index("封面") < h2.index(SECTIONS[1]) < h2.index(SECTIONS[2]) < h2.index(SECTIONS[3]) \
-            < h2.index(SECTIONS[4]) < h2.index(SECTIONS[5]) < h2.index(SECTIONS[6])
+        assert [h2.index(s) for s in SECTIONS] == sorted(h2.index(s) for s in SECTIONS)
         h3 = headings(bs, 3)
         for s in SUBSECTIONS:
             assert s in h3, (cid, rnd, s)
@@ -118,7 +123,7 @@ def test_charts_are_on_the_page_and_in_content(site):
 
 def test_cover_matches_the_assessment(site):
     for (cid, rnd), (a, text, bs) in site[1].items():
-        cover = dict((r[0], r[1]) for r in table_after(section(bs, "封面"), "项目"))
+        cover = dict((r[0], r[1]) for r in table_after(section(bs, "企业概况"), "项目"))
         assert cover["企业名称"] == a.company.basic.name
         assert cover["评估轮次 / 评估日期"] == f"{rnd} / {a.company.assessed_on.isoformat()}"
         assert cover["分级分类"].startswith(f"{a.grade.level}（上年度营业收入 {num(a.grade.revenue)} 万元")
@@ -129,18 +134,23 @@ def test_cover_matches_the_assessment(site):
         for t in a.grade.path_tiers:
             assert f"{TIER_LABELS[t]}（" in path
             assert STATUS_WORDS[a.tier(t).status.value] in path.split(f"{TIER_LABELS[t]}（", 1)[1].split("）")[0]
-        version = cover["报告版本"]
-        assert f"zjtx-site {__version__}" in version
-        assert a.company.digest[:12] in version
+        # engineering details are in the last appendix, not in the client-facing part
+        assert "报告版本" not in cover and "适用规则集" not in cover
+        details = dict((r[0], r[1]) for r in table_after(section(bs, APPENDIX), "项目"))
+        assert details["报告版本"] == f"zjtx-site {__version__}"
+        assert a.company.digest[:12] in details["数据摘要 / 数据版本"]
+        assert details["数据文件"] == f"companies/{cid}/{rnd}.yaml"
         for rs in a.rulesets:
-            assert rs in version and rs in cover["适用规则集"]
-        # the tier glance: status, rule set and why, per tier
-        glance = table_after(section(bs, "封面"), "梯度")
+            assert rs in details["适用规则集"]
+        # the tier glance: status and route per tier; the rule set and why in the appendix
+        glance = table_after(section(bs, "梯度评价一览"), "梯度")
         assert [r[0] for r in glance] == [t.label for t in a.tiers]
         for row, t in zip(glance, a.tiers):
             assert _status_word(row[1]) == STATUS_WORDS[t.status.value], (cid, rnd, t.tier)
-            assert row[2] == t.ruleset
-            assert row[3] == t.ruleset_reason
+            assert row[2] == {"score": "评分路线", "direct": "直通条件"}.get(t.route or "", "—")
+        rules = table_after(section(bs, APPENDIX), "梯度")
+        assert [r for r in rules if r[0] in TIER_LABELS.values()][:len(a.tiers)] == [
+            [t.label, t.ruleset, t.ruleset_reason] for t in a.tiers]
 
 
 def test_due_diligence_table(site):
@@ -226,7 +236,6 @@ def test_tier_checklists(site):
                         assert c.gap.money in row[4]
                 if c.status is Status.MET:
                     assert row[4] == ""
-            assert f"规则集 {t.ruleset}：{t.ruleset_reason}。" in [b.text for b in sec if b.kind == "p"]
 
 
 def test_scored_tiers_points_and_group_subtotals(site):
@@ -239,15 +248,15 @@ def test_scored_tiers_points_and_group_subtotals(site):
             title = next(h for h in headings(bs, 3) if h.startswith(f"{t.label}："))
             sec = section(bs, title)
             para = next(b.text for b in sec if b.kind == "p" and b.text.startswith("评分明细"))
-            assert f"总分 {num(t.score.total)}（及格线 {num(t.score.pass_mark)}" in para
+            assert f"总分 {num(t.score.total)} 分（及格线 {num(t.score.pass_mark)} 分" in para
             if t.score.best_total != t.score.total:
-                assert f"最高可能 {num(t.score.best_total)}" in para
+                assert f"最高可能 {num(t.score.best_total)} 分" in para
             lines = table_after(sec, "分组")
             assert len(lines) == len(t.score.lines)
             labels = {g.key: g.label for g in t.score.groups}
             for row, ln in zip(lines, t.score.lines):
                 assert row[:4] == [labels[ln.group], ln.label, ln.value, f"{num(ln.points)}/{num(ln.max_points)}"]
-            groups = [r for r in tables(sec) if r[0][:2] == ["分组", "小计"]][0][1:]
+            groups = [r for r in tables(sec) if r[0][:2] == ["分组", "小计（分）"]][0][1:]
             assert len(groups) == len(t.score.groups)
             for row, g in zip(groups, t.score.groups):
                 assert row[:4] == [g.label, num(g.points), num(g.max_points),
@@ -378,7 +387,7 @@ def test_jirui_still_open_gaps_are_not_called_closed(site):
 def test_missing_data_names_what_settles_every_needs_data_criterion(site):
     a, text, bs = site[1][("gz-shuobai-materials", "2026")]
     rows = table_after(section(bs, "六、待补充数据"), "需补充的数据")
-    settles = "；".join(r[2] for r in rows)
+    settles = "；".join(r[1] for r in rows)
     count = 0
     for t in a.tiers:
         # the unsettled conditions: needs_data leaves whose every enclosing group
@@ -392,12 +401,15 @@ def test_missing_data_names_what_settles_every_needs_data_criterion(site):
                 assert f"六维诊断·{d.label}：{i.label}" in settles
                 count += 1
     assert count >= 10
-    # named by field: the unreported debt ratio of the last year, with the conclusions it settles
-    by_field = {r[1]: r for r in rows}
+    # named by field in the appendix (in the same order): the unreported debt ratio of
+    # the last year, with the conclusions it settles
+    keys = table_after(section(bs, APPENDIX), "需补充的数据")
+    assert [k[0] for k in keys] == [r[0] for r in rows]
+    by_field = {k[1]: r for k, r in zip(keys, rows)}
     debt = by_field["financials[2].debt_ratio"]
     assert debt[0] == "资产负债率（2025 年）"
-    assert "专精特新中小企业：资产负债率≤80%" in debt[2]
-    assert "六维诊断·精细化：资产负债率" in debt[2]
+    assert "专精特新中小企业：资产负债率≤80%" in debt[1]
+    assert "六维诊断·精细化：资产负债率" in debt[1]
     # a field that was reported is never asked for
     assert "financials[2].revenue" not in by_field
     assert "specialization.niche_years" not in by_field
@@ -411,16 +423,25 @@ def test_no_missing_data_says_so(site):
         assert any(b.text == "没有缺失的数据。" for b in sec) != needs, (cid, rnd)
 
 
-def test_summary_counts_the_next_tier(site):
+def test_executive_summary_comes_first_in_prose(site):
+    """Where the company stands, its strongest and weakest dimensions, the next tier
+    with the earliest year of application, and three measures, before anything else."""
     for (cid, rnd), (a, text, bs) in site[1].items():
-        items = [b.text for b in section(bs, "封面") if b.kind == "li"]
-        assert any(x.startswith("六维诊断：优势维度为") for x in items)
-        first = items[0].split("优势维度为", 1)[1].split("（", 1)[0]
-        top = max(d.score for d in a.dimensions)
-        assert [score1(d.score) for d in a.dimensions if d.label == first] == [score1(top)]
-        if a.next_tier:
-            line = next(x for x in items if x.startswith("下一梯度为"))
-            assert line.startswith(f"下一梯度为{TIER_LABELS[a.next_tier]}（")
+        assert headings(bs, 2)[0] == "执行摘要"
+        sec = section(bs, "执行摘要")
+        paras = [b.text for b in sec if b.kind == "p"]
+        assert paras[0].startswith(f"企业属 {a.grade.level} 级（上年度营业收入 {num(a.grade.revenue)} 万元")
+        assert "可申报：" in paras[0]
+        ranked = sorted(a.dimensions, key=lambda d: (-d.score, d.key))
+        top = f"{ranked[0].label}（{score1(ranked[0].score)} 分）"
+        assert paras[1].startswith(f"六维诊断（每维满分 100 分）中，优势在{top}")
+        assert f"短板在{ranked[-1].label}（{score1(ranked[-1].score)} 分）" in paras[1]
+        assert paras[2].startswith(f"下一梯度为{TIER_LABELS[a.next_tier]}：")
+        assert re.search(r"20\d\d 年", paras[2]), paras[2]
+        measures = [b.text for b in sec if b.kind == "li"]
+        assert len(measures) == 3, (cid, rnd, measures)
+        for p, m in zip(a.plan, measures):
+            assert m.startswith(f"{p.area_label}·{p.item_label}：")
 
 
 def test_scores_on_a_rounding_boundary_round_half_up(site):

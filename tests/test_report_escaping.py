@@ -110,7 +110,7 @@ def test_hostile_values_show_as_plain_text(project):
     text = (project / "content" / "companies" / "gz-evil-co" / "2026.md").read_text("utf-8")
     bs = blocks(text)
     assert headings(bs, 1) == [f"{HOSTILE_NAME}：企业专精特新进阶培育诊断规划报告（2026）"]
-    cover = {r[0]: r for r in table_after(section(bs, "封面"), "项目")}
+    cover = {r[0]: r for r in table_after(section(bs, "企业概况"), "项目")}
     # each value whole in its own cell: nothing split off into another column or lost
     assert cover["企业名称"] == ["企业名称", HOSTILE_NAME]
     assert cover["通讯地址"] == ["通讯地址", HOSTILE[("basic", "address")]]

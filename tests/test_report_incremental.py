@@ -180,7 +180,7 @@ def test_project_template_wins_and_changes_rerender(small, spy):
         "utf-8")
     build(project)
     page = (project / "content" / "companies" / "gz-jirui-drive" / "2026.md").read_text("utf-8")
-    assert "# 本协会版式：" in page and "## 封面" not in page
+    assert "# 本协会版式：" in page and "## 执行摘要" not in page
     # every report page is rendered again (the templates are part of each page's key) ...
     pages = {r for r in rendered if r.endswith((".md",)) and r.startswith("companies/") and "/index" not in r}
     assert pages == {"companies/gz-jirui-drive/2025.md", "companies/gz-jirui-drive/2026.md"}
@@ -191,7 +191,7 @@ def test_project_template_wins_and_changes_rerender(small, spy):
     shutil.rmtree(project / "templates")
     build(project)
     page = (project / "content" / "companies" / "gz-jirui-drive" / "2026.md").read_text("utf-8")
-    assert "## 封面" in page
+    assert "## 执行摘要" in page
 
 
 def test_project_template_may_extend_the_builtin_one(tmp_path):

@@ -1,5 +1,6 @@
 """End to end in headless Chromium: the built site served on 127.0.0.1 and opened
-from disk (file://) shows the home page, a report and the portfolio, finds
+from disk (file://) shows the home page, a report (with the link to its PDF,
+and at phone width without sideways scrolling) and the portfolio, finds
 Chinese terms and company names with the search box, and never fetches
 anything from outside the machine (fonts, scripts, images, the search shim).
 
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from zjtx_site.build import build
+from zjtx_site.build import build, build_pdf
 from zjtx_site.intake.loader import load_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
@@ -46,11 +47,13 @@ def _find(candidates: tuple[str, ...]) -> str | None:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    """The example companies built with the repository's mkdocs.yml, in a copy."""
+    """The example companies built with the repository's mkdocs.yml, in a copy,
+    with the PDF of the report the tests open."""
     root = tmp_path_factory.mktemp("browser-site")
     shutil.copytree(REPO / "companies", root / "companies")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     assert build(root).site_built
+    build_pdf(root, *REPORT)
     return root
 
 
@@ -217,6 +220,7 @@ def check_pages(drv, base: str, names: dict[tuple[str, str], str]) -> None:
     for img in images:
         assert drv.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", img), \
             f"chart not loaded: {img.get_attribute('src')}"
+    check_pdf_link(drv, base)
 
     # Portfolio: a row for every company
     drv.get(base + "portfolio.html")
@@ -227,6 +231,56 @@ def check_pages(drv, base: str, names: dict[tuple[str, str], str]) -> None:
     missing = [name for name in latest.values() if name not in text]
     assert not missing, f"companies missing from the portfolio tables: {missing}"
     check_table_tools(drv)
+
+
+def check_pdf_link(drv, base: str) -> None:
+    """The report links its PDF, and the link leads to the PDF file."""
+    from selenium.webdriver.common.by import By
+
+    cid, rnd = REPORT
+    link = drv.find_element(By.CSS_SELECTOR, "article .zjtx-pdf-link a")
+    assert "PDF" in link.text
+    href = link.get_attribute("href")
+    assert href == base + f"pdf/{cid}-{rnd}.pdf", href
+    if base.startswith("http"):
+        # the browser fetches it from the site
+        got = drv.execute_script("const r = await fetch(arguments[0]); const b = new Uint8Array("
+                                 "await r.arrayBuffer()); return [r.status, r.headers.get('content-type'),"
+                                 " String.fromCharCode(...b.slice(0, 5))]", href)
+        assert got == [200, "application/pdf", "%PDF-"], got
+    else:
+        from urllib.parse import unquote
+
+        assert Path(unquote(urlsplit(href).path)).read_bytes().startswith(b"%PDF-")
+
+
+def check_phone_width(drv, base: str) -> None:
+    """At 390 px the report never scrolls sideways: every table fits, or
+    scrolls inside its own box that fits."""
+    cid, rnd = REPORT
+    drv.set_window_size(390, 844)
+    try:
+        drv.get(base + f"companies/{cid}/{rnd}.html")
+        width = drv.execute_script("return window.innerWidth")
+        assert width <= 400, width                  # the window really is phone-sized
+        overflow = drv.execute_script("""
+            const vw = document.documentElement.clientWidth, bad = [], scrolling = [];
+            if (document.documentElement.scrollWidth > vw) bad.push('page ' + document.documentElement.scrollWidth);
+            document.querySelectorAll('article table').forEach((t, i) => {
+              let box = t.parentElement;
+              while (box && box !== document.body && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX))
+                box = box.parentElement;
+              const r = (box && box !== document.body ? box : t).getBoundingClientRect();
+              if (r.left < -0.5 || r.right > vw + 0.5) bad.push('table ' + i + ': ' + r.left + '..' + r.right);
+              if (t.getBoundingClientRect().right > vw + 0.5) scrolling.push(i);
+            });
+            return [document.querySelectorAll('article table').length, bad, scrolling];""")
+        tables, bad, scrolling = overflow
+        assert tables > 20 and not bad, (tables, bad)
+        # narrower cells on phones: most tables fit without scrolling at all
+        assert len(scrolling) <= 3, scrolling
+    finally:
+        drv.set_window_size(1280, 1000)
 
 
 def check_table_tools(drv) -> None:
@@ -275,6 +329,7 @@ def check_search(drv, base: str, names: dict[tuple[str, str], str]) -> None:
 def test_served_site_works_and_stays_local(driver, server, names):
     reset_logs(driver)
     check_pages(driver, server, names)
+    check_phone_width(driver, server)
     assert_stays_local(driver, served=True)
     check_search(driver, server, names)
     assert_stays_local(driver, served=True)

@@ -13,10 +13,13 @@ from pathlib import Path
 from typing import Callable
 
 from zjtx_site.errors import BuildError, EvaluationError
+from zjtx_site.intake.layout import round_sort_key
 from zjtx_site.intake.loader import load_project
+from zjtx_site.intake.provenance import file_revisions
 from zjtx_site.render.site import render_site
 from zjtx_site.scoring.engine import assess, make_engine
 from zjtx_site.scoring.results import Assessment
+from zjtx_site.website.pdf import PdfResult, pdf_jobs, pdf_settings, stage_pdfs, write_pdf
 from zjtx_site.website.staging import publish_outputs
 
 
@@ -27,10 +30,14 @@ class BuildResult:
     reused: int
     skipped_files: tuple[str, ...]
     site_built: bool
+    pdf: PdfResult | None = None
 
 
 def build(project: Path, *, keep_going: bool = False, forced: str | None = None,
-          run_site: bool = True, progress: Callable[[str], None] = lambda s: None) -> BuildResult:
+          run_site: bool = True, pdf: bool = False,
+          progress: Callable[[str], None] = lambda s: None) -> BuildResult:
+    """``pdf``: make the PDF of every report whose PDF is missing or stale (site/pdf/);
+    without it, current PDFs of the last build are kept and stale ones dropped."""
     project = project.resolve()
     data = load_project(project)
     if not data.ok and not keep_going:
@@ -51,8 +58,34 @@ def build(project: Path, *, keep_going: bool = False, forced: str | None = None,
             progress(f"已评分 {i}/{len(companies)}")
     progress(f"已评分 {len(assessments)} 份")
 
-    outputs = render_site(project, engine, assessments)
+    outputs = render_site(project, engine, assessments, file_revisions(project))
     progress(f"已生成 {len({a.company.company_id for a in assessments})} 家企业的报告")
-    writer = publish_outputs(project, outputs, run_site=run_site, progress=progress)
+    jobs = pdf_jobs(outputs, pdf_settings(project))
+    pdfs: list[PdfResult] = []
+    writer = publish_outputs(project, outputs, run_site=run_site, progress=progress,
+                             finish_site=lambda site: pdfs.append(stage_pdfs(project, jobs, site, make=pdf,
+                                                                             progress=progress)))
     return BuildResult(pages=sum(1 for k in writer.new if k.endswith(".md")), rendered=writer.rendered,
-                       reused=writer.reused, skipped_files=data.invalid_files, site_built=run_site)
+                       reused=writer.reused, skipped_files=data.invalid_files, site_built=run_site,
+                       pdf=pdfs[0] if pdfs else None)
+
+
+def build_pdf(project: Path, company_id: str, round_id: str | None = None) -> Path:
+    """``zjtx pdf``: one report (the latest round unless ``round_id``) as a PDF in site/pdf/."""
+    project = project.resolve()
+    data = load_project(project)
+    mine = [c for c in data.companies if c.company_id == company_id]
+    if not mine:
+        bad = [f for f in data.invalid_files if f"/{company_id}/" in f"/{f}"]
+        raise BuildError(f"没有企业 {company_id} 的有效数据" + ("（数据有错误，先运行 zjtx check）" if bad else "")
+                         + "。", data.problems if bad else ())
+    rounds = sorted(c.round for c in mine)
+    wanted = round_id or max(rounds, key=round_sort_key)
+    if wanted not in rounds:
+        raise BuildError(f"企业 {company_id} 没有 {wanted} 轮数据（已有：{'、'.join(rounds)}）。")
+    engine = make_engine(project)
+    # the earlier rounds too: the report compares with them
+    upto = [assess(engine, c) for c in mine if round_sort_key(c.round) <= round_sort_key(wanted)]
+    outputs = render_site(project, engine, upto, file_revisions(project))
+    job = next(j for j in pdf_jobs(outputs, pdf_settings(project)) if j.path.endswith(f"/{company_id}-{wanted}.pdf"))
+    return write_pdf(project, job)

@@ -93,7 +93,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     root = _project(args)
     try:
-        result = build(root, keep_going=args.keep_going, forced=args.rules,
+        result = build(root, keep_going=args.keep_going, forced=args.rules, pdf=args.pdf,
                        progress=lambda s: print(s, file=sys.stderr))
     except BuildError as exc:
         _print_problems([p for p in exc.problems])
@@ -108,6 +108,11 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"  {f}", file=sys.stderr)
     print(f"构建完成：{result.pages} 个页面（重新生成 {result.rendered} 个文件，沿用 {result.reused} 个）"
           + ("，网站在 site/" if result.site_built else ""))
+    if result.pdf is not None:
+        p = result.pdf
+        print(f"PDF：新生成 {p.made} 份，沿用 {p.reused} 份，在 site/pdf/"
+              + (f"；{p.missing} 份报告还没有 PDF（报告页的 PDF 链接暂不可用），运行 zjtx build --pdf 生成"
+                 if p.missing else ""))
     return 1 if result.skipped_files else 0
 
 
@@ -135,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("build", help="校验、评分、生成 content/ 报告并构建 site/ 网站（原子操作）")
     s.add_argument("--keep-going", action="store_true", help="跳过有错误的文件继续构建，并列出跳过的文件")
     s.add_argument("--rules", metavar="ID", help="强制使用规则集（假设分析）")
+    s.add_argument("--pdf", action="store_true",
+                   help="同时生成每份报告的 A4 PDF（site/pdf/）；不加时沿用上次构建中仍然有效的 PDF")
     s.set_defaults(func=cmd_build)
 
     from zjtx_site.cli.excel import add_form_commands

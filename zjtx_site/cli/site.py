@@ -74,7 +74,36 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pdf(args: argparse.Namespace) -> int:
+    """One report as an A4 PDF in site/pdf/."""
+    from zjtx_site.build import build_pdf
+    from zjtx_site.errors import BuildError, PluginError, UsageError
+    from zjtx_site.website.pdf import pdf_settings
+
+    root = Path(args.project)
+    if not root.is_dir():
+        raise UsageError(f"项目目录不存在：{root}")
+    try:
+        if pdf_settings(root).issuer is None:
+            print("提示：未设置出具单位（mkdocs.yml 的 extra: zjtx: issuer:），封面显示“未设置”。", file=sys.stderr)
+        path = build_pdf(root, args.company_id, args.round)
+    except BuildError as exc:
+        for p in exc.problems:
+            print(p.format(), file=sys.stderr)
+        print(f"未生成 PDF：{exc}", file=sys.stderr)
+        return 1
+    except PluginError as exc:
+        print(f"未生成 PDF：插件加载失败：{exc}", file=sys.stderr)
+        return 1
+    print(f"已生成 {path.relative_to(root.resolve()).as_posix()}")
+    return 0
+
+
 def add_site_commands(sub) -> None:
+    s = sub.add_parser("pdf", help="生成一家企业一轮报告的 A4 PDF（site/pdf/）")
+    s.add_argument("company_id", metavar="COMPANY-ID", help="企业编号，例如 gz-jirui-drive")
+    s.add_argument("--round", help="评估轮次（默认：该企业最新一轮）")
+    s.set_defaults(func=cmd_pdf)
     s = sub.add_parser("serve", help="本地预览网站，修改数据后自动重建")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)

@@ -3,9 +3,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from zjtx_site.intake.fields import Field
+from zjtx_site.intake.fields import Field, Kind
 
 IDENTITY_FIELDS: tuple[tuple[str, str], ...]
+_PY_TYPES: dict[Kind, str]
+
+def _class_name(key: str) -> str: ...
 
 def build_company(clean: dict[str, Any], *, company_id: str, round: str, source: str,
                   digest: str) -> Company: ...

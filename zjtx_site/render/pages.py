@@ -19,6 +19,9 @@ class Page:
     path: str                       # relative to content/, with forward slashes
     key: str                        # digest of every input of the bytes
     make: Callable[[], bytes]
+    # what a later stage needs to know of the page besides its bytes (a report's
+    # company, round and PDF path, for the print version); not part of the bytes
+    meta: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

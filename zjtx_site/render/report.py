@@ -14,8 +14,12 @@ from fractions import Fraction
 from typing import Any
 
 from zjtx_site.intake.fields import lookup
+from zjtx_site.intake.provenance import Revision, company_file
 from zjtx_site.intake.schema import COMPANY
+from zjtx_site.render.changes import data_changes, tier_columns
 from zjtx_site.render.escape import Raw
+from zjtx_site.render.evidence import criterion_fields
+from zjtx_site.render.summary import executive_summary
 from zjtx_site.scoring.figures import YEAR_RATIOS, year_ratio_name
 from zjtx_site.scoring.fmt import fmt_number, score1
 from zjtx_site.scoring.results import Assessment, Criterion
@@ -298,7 +302,7 @@ def missing_items(a: Assessment) -> list[dict[str, Any]]:
                     walk(k)
                 return
             found = False
-            for key, label in missing_fields(a.company, ",".join(c.inputs)):
+            for key, label in missing_fields(a.company, ",".join(c.open_inputs)):
                 add(key, label, f"{tier_label}：{c.label}")
                 found = True
             if not found:
@@ -314,7 +318,7 @@ def missing_items(a: Assessment) -> list[dict[str, Any]]:
             for key, label in fields:
                 add(key, label, f"六维诊断·{d.label}：{i.label}")
             if not fields:
-                add(f"indicator:{d.key}:{i.id}", i.label, f"六维诊断·{d.label}：{i.label}（{i.evidence}）")
+                add(f"indicator:{d.key}:{i.id}", i.label, f"六维诊断·{d.label}：{i.label}")
     return [dict(r, settles="；".join(r["settles"])) for r in rows.values()]
 
 
@@ -390,7 +394,7 @@ def history_context(a: Assessment, h: History) -> dict[str, Any] | None:
             changed_rules[t.tier] = (p.ruleset, t.ruleset)
         change = "" if p.status is t.status else f"{p.status.label} → {t.status.label}"
         tiers.append({"label": t.label, "before": STATUS_MARK[p.status], "now": STATUS_MARK[t.status],
-                      "changed": change or "无变化",
+                      "changed": change or "无变化", "rules_changed": p.ruleset != t.ruleset,
                       "rules": p.ruleset if p.ruleset == t.ruleset else f"{p.ruleset} → {t.ruleset}"})
     closed, still, superseded = [], [], {}
     # keyed by (tier, criterion): a stable id, the same in every round
@@ -526,32 +530,16 @@ def appendix_b_other(a: Assessment) -> dict[str, str]:
     return {"label": "其他指标", "score": "—", "have": "；".join(have) or "—", "lack": "；".join(lack) or "—"}
 
 
-def summary(a: Assessment, steps: list[dict[str, Any]], missing: list[dict[str, Any]]) -> list[str]:
-    """The findings a reader needs first, each taken from the assessment."""
-    out = []
-    if a.dimensions:
-        ranked = sorted(a.dimensions, key=lambda d: (-d.score, d.key))
-        top = "、".join(f"{d.label}（{score1(d.score):.1f}）" for d in ranked[:2])
-        low = "、".join(f"{d.label}（{score1(d.score):.1f}）" for d in reversed(ranked[-2:]))
-        out.append(f"六维诊断：优势维度为{top}；短板维度为{low}。")
-    met = [t.label for t in a.tiers if t.status is Status.MET]
-    out.append("梯度评价：已符合" + "、".join(met) + "。" if met else "梯度评价：尚未符合任何梯度。")
-    if a.next_tier:
-        t = a.tier(a.next_tier)
-        leaves = [x for c in t.criteria for x in open_leaves(c)]
-        counts = {s: sum(x.status is s for x in leaves) for s in (Status.UNMET, Status.NEEDS_DATA,
-                                                                  Status.MANUAL_REVIEW)}
-        parts = [f"{n} 项{s.label}" for s, n in counts.items() if n]
-        out.append(f"下一梯度为{t.label}（{STATUS_MARK[t.status]}）：" + ("、".join(parts) or "无未决条件") + "。")
-    else:
-        out.append("已符合全部梯度。")
-    if a.plan:
-        first = a.plan[0]
-        out.append(f"培育建议共 {len(a.plan)} 项，按 {a.grade.level} 级服务路径分 {len(steps)} 步；"
-                   f"首要措施：{first.area_label} · {first.item_label}。")
-    if missing:
-        out.append(f"待补充数据 {len(missing)} 项（见第六部分），补齐后可确定相应结论。")
-    return out
+def pdf_path(c: Any) -> str:
+    """Where the PDF of a report goes, relative to the site root (site/pdf/)."""
+    return f"pdf/{c.company_id}-{c.round}.pdf"
+
+
+def provenance_text(c: Any, revision: Revision | None) -> str:
+    """The data file's last change: its commit when git knows it, else its digest."""
+    if revision is None:
+        return f"未取得版本库记录（未提交或不在 git 中），内容摘要 {c.digest[:12]}"
+    return f"提交 {revision.short}（{revision.date}）“{revision.subject}”"
 
 
 def without_contact(c: Any) -> Any:
@@ -565,9 +553,10 @@ def without_contact(c: Any) -> Any:
 
 
 def report_context(a: Assessment, h: History, charts: dict[str, str],
-                   data_revision: str) -> dict[str, Any]:
+                   data_revision: str, *, revision: Revision | None = None) -> dict[str, Any]:
     c = a.company
     g = a.grade
+    fields = criterion_fields(a)
     tiers = []
     for t in a.tiers:
         rows = []
@@ -593,7 +582,8 @@ def report_context(a: Assessment, h: History, charts: dict[str, str],
         tiers.append({"id": t.tier, "label": t.label, "status": STATUS_MARK[t.status], "ruleset": t.ruleset,
                       "reason": t.ruleset_reason,
                       "route": {"score": "评分路线", "direct": "直通条件"}.get(t.route or "", ""),
-                      "rows": rows, "score": score})
+                      "rows": rows, "score": score,
+                      "open": sum(len(open_leaves(x)) for x in t.criteria)})
     steps, targets = plan_steps(a)
     planned = {(x.tier, x.criterion) for p in a.plan for x in p.gaps}
     other_gaps = [{"tier": TIER_LABELS[x.tier], "label": x.label, "value": x.value, "threshold": x.threshold,
@@ -626,7 +616,13 @@ def report_context(a: Assessment, h: History, charts: dict[str, str],
         "version": __version__,
         "digest": c.digest[:12],
         "data_revision": data_revision,
-        "summary": summary(a, steps, missing),
+        "summary": executive_summary(a, fields),
+        "pdf_link": Raw(f'<p class="zjtx-pdf-link" data-search-exclude><a href="../../{pdf_path(c)}">'
+                        '下载 PDF 版（A4，可打印）</a></p>'),
+        "source": company_file(c.company_id, c.round),
+        "provenance": provenance_text(c, revision),
+        "changes": data_changes(a, h.previous, fields) if h.previous is not None else [],
+        "tier_columns": tier_columns(),
         "years": [y.year for y in c.financials],
         "financials": financial_rows(a),
         "derived": derived_rows(a),

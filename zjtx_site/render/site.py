@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import jinja2
 
 from zjtx_site.intake.layout import round_sort_key
+from zjtx_site.intake.provenance import Revision, company_file
+from zjtx_site.render.changes import movers
 from zjtx_site.render.environment import (
     builtin_template_names,
     environment,
@@ -24,7 +26,7 @@ from zjtx_site.render.environment import (
 from zjtx_site.render.escape import Raw, md
 from zjtx_site.render.pages import Chart, Output, Page, code_digest, digest
 from zjtx_site.render.portfolio import methodology_context, portfolio_context
-from zjtx_site.render.report import History, report_context
+from zjtx_site.render.report import History, pdf_path, report_context
 from zjtx_site.scoring.engine import Engine, methodology
 from zjtx_site.scoring.results import Assessment
 from zjtx_site.version import __version__
@@ -39,7 +41,10 @@ def data_revision(companies: list[Any]) -> str:
     return digest(*sorted(f"{c.company_id}/{c.round}:{c.digest}" for c in companies))[:12]
 
 
-def render_site(project: Path, engine: Engine, assessments: list[Assessment]) -> list[Output]:
+def render_site(project: Path, engine: Engine, assessments: list[Assessment],
+                revisions: Mapping[str, Revision] | None = None) -> list[Output]:
+    """``revisions``: each company file's last commit (by its path in the project), for the footers."""
+    revisions = revisions or {}
     env = environment(project)
     tdigest = template_digest(env, builtin_template_names())
     rules_digest = digest(*(json.dumps(engine.rulesets[k].tiers, sort_keys=True, default=str)
@@ -53,7 +58,7 @@ def render_site(project: Path, engine: Engine, assessments: list[Assessment]) ->
     out: list[Output] = []
     for cid in sorted(by_company):
         by_company[cid] = sorted(by_company[cid], key=lambda a: round_sort_key(a.company.round))
-        out += company_pages(env, engine, base, chart_base, by_company[cid])
+        out += company_pages(env, engine, base, chart_base, by_company[cid], revisions)
     revision = data_revision([a.company for a in assessments])
     # our own identifiers, printed as they are
     footer = {"version": Raw(__version__), "rulesets": Raw(", ".join(sorted(engine.rulesets))),
@@ -65,7 +70,7 @@ def render_site(project: Path, engine: Engine, assessments: list[Assessment]) ->
 
 
 def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base: str,
-                  rounds: list[Assessment]) -> list[Output]:
+                  rounds: list[Assessment], revisions: Mapping[str, Revision] | None = None) -> list[Output]:
     """One report per round (with its charts) and the company's index page."""
     out: list[Output] = []
     cid = rounds[0].company.company_id
@@ -73,7 +78,9 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
     for idx, a in enumerate(rounds):
         c = a.company
         chain = digest(chain, c.digest)        # a round's page depends on its earlier rounds
-        key = digest(base, chain)              # this round and its earlier ones, never later ones
+        revision = (revisions or {}).get(company_file(cid, c.round))
+        # this round and its earlier ones, never later ones; and where the file comes from
+        key = digest(base, chain, repr(revision))
         prefix = f"companies/{cid}/{c.round}"
         dims = a.dimensions
         out.append(Chart(path=f"{prefix}-radar.svg", key=digest(chart_base, c.digest, "radar"), kind="radar",
@@ -95,11 +102,14 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
             chart_md["rounds"] = f"![各轮六维得分]({c.round}-rounds.svg)"
         hist = History(previous=rounds[idx - 1] if idx else None, rounds=tuple(rounds[: idx + 1]))
 
-        def report(a: Assessment = a, hist: History = hist, chart_md: dict[str, str] = chart_md) -> bytes:
-            ctx = report_context(a, hist, chart_md, a.company.digest[:12])
+        def report(a: Assessment = a, hist: History = hist, chart_md: dict[str, str] = chart_md,
+                   revision: Revision | None = revision) -> bytes:
+            ctx = report_context(a, hist, chart_md, a.company.digest[:12], revision=revision)
             return env.get_template("report.md.j2").render(**ctx).encode("utf-8")
 
-        out.append(Page(path=f"{prefix}.md", key=key, make=report))
+        out.append(Page(path=f"{prefix}.md", key=key, make=report, meta=(
+            ("kind", "report"), ("company_id", cid), ("name", c.basic.name), ("round", c.round),
+            ("assessed_on", c.assessed_on.isoformat()), ("pdf", pdf_path(c)))))
 
     def index() -> bytes:
         return env.get_template("company.md.j2").render(
@@ -133,18 +143,20 @@ def overview_pages(env: jinja2.Environment, base: str, by_company: dict[str, lis
     round_links = [Raw(f"[{r}](rounds/{r}.md)") for r in round_ids]
 
     def portfolio(page: str, subset: list[Assessment], title: str, prefix: str, chart: str,
-                  links: list[Any]) -> None:
+                  links: list[Any], moved: list[dict[str, Any]] | None = None) -> None:
         levels = portfolio_context(subset, {})["levels"]
         out.append(Page(path=f"assets/{chart}", key=all_key + chart,
                         make=lambda: charts.bars([x["level"] for x in levels], [x["count"] for x in levels])))
         out.append(Page(path=page, key=all_key + page, make=lambda: env.get_template("portfolio.md.j2").render(
             **portfolio_context(subset, {"levels": f"![L1–L5 分布]({prefix}assets/{chart})"}, base=prefix,
-                                title=title, rounds=links, footer=footer)).encode("utf-8")))
+                                title=title, rounds=links, footer=footer), movers=moved).encode("utf-8")))
 
     portfolio("portfolio.md", latest, "企业总览", "", "levels.svg", round_links)
     for r in round_ids:
         subset = [a for cid in sorted(by_company) for a in by_company[cid] if a.company.round == r]
-        portfolio(f"rounds/{r}.md", subset, f"{r} 轮企业总览", "../", f"levels-{r}.svg", [])
+        moved = [dict(m, link=Raw(f"[{md(m['name'])}](../companies/{m['cid']}/{r}.md)"))
+                 for m in movers(by_company, r)]
+        portfolio(f"rounds/{r}.md", subset, f"{r} 轮企业总览", "../", f"levels-{r}.svg", [], moved)
     out.append(Page(path="index.md", key=all_key + "index", make=lambda: env.get_template("index.md.j2").render(
         companies=[{"link": Raw(f"[{md(a.company.basic.name)}](companies/{a.company.company_id}/index.md)"),
                     "round": a.company.round, "level": a.grade.level, "next": _next_label(a),

@@ -91,6 +91,8 @@ class Criterion:
     # without re-reading rule files or recomputing metrics
     reads: tuple[str, ...] = ()
     inputs: tuple[str, ...] = ()
+    # the inputs whose absence keeps it undecided (a score: its undecided lines only)
+    open_inputs: tuple[str, ...] = ()
 
     def leaves(self) -> tuple["Criterion", ...]:
         if not self.children:

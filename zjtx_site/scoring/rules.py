@@ -294,7 +294,8 @@ def _metric_condition(c: dict, tc: TierContext) -> Criterion:
         gap = _gap(c, tc, status, value, threshold, shortfall, money, m.plan,
                    closes=_closeness(span, t_cmp, op))
     return Criterion(id=c["id"], label=c["label"], status=status, value=value,
-                     threshold=threshold, gap=gap, reads=(m.name,), inputs=_inputs(tc.ctx, (m.name,)))
+                     threshold=threshold, gap=gap, reads=(m.name,), inputs=_inputs(tc.ctx, (m.name,)),
+                     open_inputs=_inputs(tc.ctx, (m.name,)))
 
 
 def _closeness(span: Any, t: Fraction, op: str) -> Fraction:
@@ -358,12 +359,13 @@ def _score_condition(c: dict, tc: TierContext) -> Criterion:
         gap = _gap(c, tc, status, "，".join(parts), threshold,
                    shortfall=f"+{fmt_number(short)} 分" if short > 0 else "", plan="",
                    closes=min(Fraction(1), s.total / s.pass_mark))
-    # what is missing behind an undecided score: the inputs of its undecided lines
+    # a score reads every line; what keeps it undecided is the inputs of its undecided lines
     open_lines = [ln for ln in s.lines if ln.status is Status.NEEDS_DATA]
     return Criterion(id=c["id"], label=c["label"], status=status, value="，".join(parts),
                      threshold=threshold, gap=gap,
-                     reads=tuple(dict.fromkeys(n for ln in open_lines for n in ln.reads)),
-                     inputs=tuple(dict.fromkeys(k for ln in open_lines for k in ln.inputs)))
+                     reads=tuple(dict.fromkeys(n for ln in s.lines for n in ln.reads)),
+                     inputs=tuple(dict.fromkeys(k for ln in s.lines for k in ln.inputs)),
+                     open_inputs=tuple(dict.fromkeys(k for ln in open_lines for k in ln.inputs)))
 
 
 def _branch(c: dict, tc: TierContext) -> Criterion:
@@ -395,4 +397,4 @@ def _branch(c: dict, tc: TierContext) -> Criterion:
     value = f"{m.label}：{fmt_span(m, span)}"
     return Criterion(id=c["id"], label=c["label"], status=status, value=value, threshold="按分档适用",
                      children=tuple(kids), gap=_group_gap(c, tc, status, value, "按分档适用"),
-                     reads=(m.name,), inputs=_inputs(tc.ctx, (m.name,)))
+                     reads=(m.name,), inputs=_inputs(tc.ctx, (m.name,)), open_inputs=_inputs(tc.ctx, (m.name,)))

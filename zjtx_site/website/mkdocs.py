@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
@@ -26,12 +27,33 @@ def mkdocs_config(project: Path, docs: Path, site: Path) -> Path:
         cfg = y.load(resources.files("zjtx_site.website").joinpath("data", "mkdocs.yml").read_text("utf-8"))
     cfg["docs_dir"] = str(docs)
     cfg["site_dir"] = str(site)
+    # the version date goes into the site's footer only: content/ stays the same from day to day
+    built = f"版本日期 {build_date(project).isoformat()}"
+    cfg["copyright"] = f"{cfg['copyright']} · {built}" if cfg.get("copyright") else built
     resolve_search_dictionaries(cfg, project)
     # beside the project's own mkdocs.yml, so relative paths in it (overrides) still resolve
     path = project / ".zjtx-mkdocs.yml"
     with path.open("w", encoding="utf-8") as fh:
         y.dump(cfg, fh)
     return path
+
+
+def build_date(project: Path | None = None) -> datetime.date:
+    """The date the site and PDFs state, as reproducible builds define it:
+    ``SOURCE_DATE_EPOCH`` when set, otherwise the date of the project's last
+    git commit, so the same committed inputs give the same bytes on any day;
+    today only for a project outside git."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit() and project is not None:
+        try:
+            proc = subprocess.run(["git", "-C", str(project), "log", "-1", "--format=%ct"], capture_output=True,
+                                  text=True, timeout=60, check=False)
+            epoch = proc.stdout.strip() if proc.returncode == 0 else ""
+        except (OSError, subprocess.SubprocessError):
+            epoch = ""
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+    return datetime.date.today()
 
 
 def resolve_search_dictionaries(cfg: Any, project: Path) -> None:

@@ -30,8 +30,10 @@ def read_manifest(path: Path) -> dict[str, str]:
 
 
 def publish_outputs(project: Path, outputs: list[Output], *, run_site: bool,
-                    progress: Callable[[str], None]) -> Writer:
-    """Stage ``outputs`` as content/, build the site from it, then swap both in."""
+                    progress: Callable[[str], None],
+                    finish_site: Callable[[Path], None] | None = None) -> Writer:
+    """Stage ``outputs`` as content/, build the site from it, then swap both in.
+    ``finish_site`` adds to the staged site before the swap (the PDFs)."""
     state = project / STATE_DIR
     staging = state / "staging"
     if staging.exists():
@@ -48,6 +50,8 @@ def publish_outputs(project: Path, outputs: list[Output], *, run_site: bool,
     if run_site:
         run_mkdocs(project, content_new, site_new)
         progress("网站构建完成")
+        if finish_site is not None:
+            finish_site(site_new)
     swap(content_new, project / "content")
     if run_site:
         swap(site_new, project / "site")
