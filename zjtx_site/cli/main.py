@@ -8,7 +8,15 @@ import sys
 from pathlib import Path
 
 from zjtx_site import __version__
-from zjtx_site.errors import UsageError
+from zjtx_site.errors import LockError, UsageError, os_error_text
+
+# Exit codes (documented in the README, section 退出码)
+OK = 0
+FAILED = 1          # check found errors, or a build failed: content/ and site/ unchanged
+USAGE = 2           # a wrong argument or a refused request (publish's checks, import --force...)
+INCOMPLETE = 3      # build --keep-going finished, but skipped files or marked reports 评分不完整
+LOCKED = 4          # another zjtx process holds the project lock (its pid is named)
+INTERRUPTED = 130   # Ctrl-C
 
 
 def _project(args: argparse.Namespace) -> Path:
@@ -98,17 +106,25 @@ def cmd_build(args: argparse.Namespace) -> int:
     except BuildError as exc:
         _print_problems([p for p in exc.problems])
         print(f"构建失败：{exc}", file=sys.stderr)
-        return 1
+        return FAILED
     except PluginError as exc:
         print(f"构建失败：插件加载失败：{exc}。content/ 和 site/ 保持不变。", file=sys.stderr)
-        return 1
+        return FAILED
     if result.skipped_files:
         print("以下文件有错误，已跳过（--keep-going）：", file=sys.stderr)
         for f in result.skipped_files:
             print(f"  {f}", file=sys.stderr)
+    if result.failures:
+        print("以下插件出错，相关报告和总览中的行已标记为“评分不完整”（--keep-going）：", file=sys.stderr)
+        for f in result.failures:
+            print(f"  {f}", file=sys.stderr)
     print(f"构建完成：{result.pages} 个页面（重新生成 {result.rendered} 个文件，沿用 {result.reused} 个）"
           + ("，网站在 site/" if result.site_built else ""))
-    return 1 if result.skipped_files else 0
+    if result.skipped_files or result.failures:
+        print(f"构建不完整：跳过 {len(result.skipped_files)} 个文件，插件出错 {len(result.failures)} 处"
+              f"（退出码 {INCOMPLETE}）。", file=sys.stderr)
+        return INCOMPLETE
+    return OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -133,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_init)
 
     s = sub.add_parser("build", help="校验、评分、生成 content/ 报告并构建 site/ 网站（原子操作）")
-    s.add_argument("--keep-going", action="store_true", help="跳过有错误的文件继续构建，并列出跳过的文件")
+    s.add_argument("--keep-going", action="store_true",
+                   help="跳过有错误的文件、插件出错时继续构建：报告标记为“评分不完整”，最后列出全部问题，退出码 3")
     s.add_argument("--rules", metavar="ID", help="强制使用规则集（假设分析）")
     s.set_defaults(func=cmd_build)
 
@@ -158,18 +175,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
-        return 2
+        return USAGE
     try:
         return args.func(args)
     except UsageError as exc:
         print(f"错误：{exc}", file=sys.stderr)
-        return 2
+        return USAGE
+    except LockError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return LOCKED
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
     except BrokenPipeError:
         # output piped into head or less that closed early: not an error
         sys.stderr.close()
-        return 0
+        return OK
+    except OSError as exc:
+        # a full disk, a read-only folder, an unreadable file: say which, in words
+        print(f"错误：{os_error_text(exc)}", file=sys.stderr)
+        return FAILED
 
 
 if __name__ == "__main__":

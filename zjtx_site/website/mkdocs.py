@@ -27,8 +27,9 @@ def mkdocs_config(project: Path, docs: Path, site: Path) -> Path:
     cfg["docs_dir"] = str(docs)
     cfg["site_dir"] = str(site)
     resolve_search_dictionaries(cfg, project)
-    # beside the project's own mkdocs.yml, so relative paths in it (overrides) still resolve
-    path = project / ".zjtx-mkdocs.yml"
+    # beside the project's own mkdocs.yml, so relative paths in it (overrides) still resolve;
+    # named for this process, like its staging folder
+    path = project / f".zjtx-mkdocs-{os.getpid()}.yml"
     with path.open("w", encoding="utf-8") as fh:
         y.dump(cfg, fh)
     return path
