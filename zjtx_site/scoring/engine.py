@@ -111,12 +111,12 @@ def assess(engine: Engine, company: Any, *, forced: str | None = None,
             return None
 
     g = reg.grader["grading"]
-    grade = guarded(g.plugin, "grade", guard.grade, g.obj.grade, company, ctx)
+    grade = guarded(g.plugin, "grade()", guard.grade, g.obj.grade, company, ctx)
 
     dims = []
     for key in DIMENSIONS:
         r = reg.dimensions[key]
-        d = guarded(r.plugin, f"evaluate（维度 {key}）", guard.dimension(key), r.obj.evaluate, company, ctx)
+        d = guarded(r.plugin, f"维度 {key} 的 evaluate()", guard.dimension(key), r.obj.evaluate, company, ctx)
         if d is not None:
             dims.append(d)
 
@@ -126,7 +126,7 @@ def assess(engine: Engine, company: Any, *, forced: str | None = None,
     for tier in TIERS:
         # 创新型 keeps the 2022 rule whatever is forced (2026 rules 第三十条)
         tc = TierContext(ctx=ctx, tier=tier, earlier=earlier, score=None, titles=company.honors.titles)
-        result = guarded(f"规则集 {rs.id}", f"{tier} 的评价", guard.tier, evaluate_tier, rs, tier, tc,
+        result = guarded(f"规则集 {rs.id}", f"梯度 {tier} 的评价", guard.tier, evaluate_tier, rs, tier, tc,
                          _reason(rs, tier, base_reason))
         if result is None:
             continue
@@ -138,7 +138,7 @@ def assess(engine: Engine, company: Any, *, forced: str | None = None,
     gaps, plan = (), ()
     if grade is not None and len(tiers) == len(TIERS):
         p = reg.plan_makers["plan"]
-        made = guarded(p.plugin, "make", guard.plan, p.obj.make, company, grade, tuple(tiers), next_tier)
+        made = guarded(p.plugin, "make()", guard.plan, p.obj.make, company, grade, tuple(tiers), next_tier)
         if made is not None:
             gaps, plan = made
     used = tuple(sorted({t.ruleset for t in tiers}))

@@ -45,14 +45,14 @@ def call(plugin: str, hook: str, source: str, check: Check | None, fn: Callable[
     except EvaluationError:
         raise
     except ResultError as exc:
-        raise EvaluationError(plugin, source, f"{hook}的结果无效：{exc}") from None
+        raise EvaluationError(plugin, source, f"{hook} 的结果无效：{exc}") from None
     except FAULTS as exc:
-        raise EvaluationError(plugin, source, f"{hook}{_fault(exc)}") from None
+        raise EvaluationError(plugin, source, f"{hook} {_fault(exc)}") from None
     finally:
         _running.pop(me, None)
     problem = check(result) if check is not None else ""
     if problem:
-        raise EvaluationError(plugin, source, f"{hook}{problem}")
+        raise EvaluationError(plugin, source, f"{hook} {problem}")
     return result
 
 
@@ -169,7 +169,7 @@ def within(seconds: float, source: str, fn: Callable[..., Any], *args: Any, **kw
         with _worker_lock:
             if _worker is worker:
                 _worker = None       # the next company gets a fresh thread
-        raise EvaluationError(plugin, source, f"{hook}超过 {seconds:g} 秒没有返回（时间上限见环境变量 "
+        raise EvaluationError(plugin, source, f"{hook} 超过 {seconds:g} 秒没有返回（时间上限见环境变量 "
                                               f"{TIME_LIMIT_ENV}）")
     ok, value = box[0]
     if ok:
