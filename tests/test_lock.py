@@ -175,3 +175,16 @@ def test_serve_rebuild_reports_a_held_lock_and_keeps_serving(tmp_path, monkeypat
         other.wait(30)
     err = capsys.readouterr().err
     assert "未重建" in err and f"pid {other.pid}" in err
+
+
+def test_readme_documents_the_exit_codes_and_the_lock():
+    import importlib
+
+    cli = importlib.import_module("zjtx_site.cli.main")      # the module, not the function of that name
+    text = (REPO / "README.md").read_text("utf-8")
+    section = text.split("## 退出码与项目锁")[1].split("\n## ")[0]
+    documented = {int(line.split("|")[1]) for line in section.splitlines() if line.startswith("| ") and
+                  line.split("|")[1].strip().isdigit()}
+    assert documented == {cli.OK, cli.FAILED, cli.USAGE, cli.INCOMPLETE, cli.LOCKED, cli.INTERRUPTED}
+    for words in (".zjtx/lock", lock.WAIT_ENV, "pid", "fcntl", "msvcrt", "swap.json", "ZJTX_TIME_LIMIT"):
+        assert words in section, words

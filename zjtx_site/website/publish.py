@@ -48,7 +48,7 @@ def check_tracked(root: Path) -> None:
 
 
 def check_committed(root: Path) -> None:
-    dirty = git(root, "status", "--porcelain", "--", *REVIEWED).stdout
+    dirty = git(root, "status", "--porcelain", "--untracked-files=all", "--", *REVIEWED).stdout
     if dirty.strip():
         raise UsageError("以下文件有未提交的改动，请先审阅并提交（git add / git commit），再发布：\n" + dirty.rstrip())
 
