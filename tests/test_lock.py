@@ -73,7 +73,7 @@ def test_a_build_that_cannot_wait_names_the_holder(tmp_path):
     proj = make(tmp_path / "proj")
     with lock.project_lock(proj, "publish"):
         done = start("-C", proj, "build", **{lock.WAIT_ENV: "0"})
-        out, err = done.communicate(timeout=120)
+        _, err = done.communicate(timeout=120)
         code = done.returncode
     assert code == 4
     assert f"pid {os.getpid()}" in err and "zjtx publish" in err and "本次 zjtx build 未执行" in err
@@ -99,7 +99,7 @@ def test_a_build_waits_for_the_holder_then_runs(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("zjtx_site.website.staging.run_mkdocs", lambda project, docs, site: site.mkdir())
     other = hold(proj, "import", 1.5)
     t0 = time.monotonic()
-    status, out, err = run(capsys, "-C", proj, "build")
+    status, _, err = run(capsys, "-C", proj, "build")
     assert status == 0 and time.monotonic() - t0 >= 0.5
     assert f"（pid {other.pid}，zjtx import" in err and "等待其结束" in err
     assert other.wait(30) == 0
@@ -108,9 +108,8 @@ def test_a_build_waits_for_the_holder_then_runs(tmp_path, monkeypatch, capsys):
 def test_a_killed_holder_leaves_no_lock(tmp_path):
     proj = make(tmp_path / "proj")
     other = hold(proj, "build", 60)
-    with pytest.raises(LockError) as e:
-        with lock.project_lock(proj, "build", wait=0):
-            pass
+    with pytest.raises(LockError) as e, lock.project_lock(proj, "build", wait=0):
+        pass
     assert e.value.pid == other.pid
     other.send_signal(signal.SIGKILL)
     other.wait(30)
@@ -150,12 +149,13 @@ def test_without_os_locks_a_marker_file_stands_in(tmp_path, monkeypatch):
     with lock.project_lock(tmp_path, "build"):
         assert (state / lock.LOCK).exists()
         other = subprocess.run([sys.executable, "-c", try_it, str(tmp_path)], env=env(), capture_output=True,
-                               text=True, timeout=60)
+                               text=True, timeout=60, check=True)
         assert other.stdout.split() == ["refused", str(os.getpid())]
     assert not (state / lock.LOCK).exists()
     # a marker left by a process that no longer exists is taken over
     (state / lock.LOCK).write_text("", "utf-8")
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
     (state / lock.HOLDER).write_text(f'{{"pid": {dead.stdout.strip()}, "command": "build", "since": "-"}}')
     with lock.project_lock(tmp_path, "build", wait=0):
         pass
@@ -178,9 +178,8 @@ def test_serve_rebuild_reports_a_held_lock_and_keeps_serving(tmp_path, monkeypat
 
 
 def test_readme_documents_the_exit_codes_and_the_lock():
-    import importlib
+    from zjtx_site.cli import codes as cli
 
-    cli = importlib.import_module("zjtx_site.cli.main")      # the module, not the function of that name
     text = (REPO / "README.md").read_text("utf-8")
     section = text.split("## 退出码与项目锁")[1].split("\n## ")[0]
     documented = {int(line.split("|")[1]) for line in section.splitlines() if line.startswith("| ") and

@@ -211,7 +211,7 @@ def project(root: Path, action: str | None = None) -> Path:
 def test_a_plugin_returning_none_fails_the_build_with_its_name(tmp_path, capsys, monkeypatch):
     root = project(tmp_path / "p", "return None")
     monkeypatch.setenv(host.ALLOW_ENV, "local:flaky")
-    code, out, err = run(capsys, "-C", root, "build")
+    code, _, err = run(capsys, "-C", root, "build")
     assert code == 1
     assert f"companies/{FAILING}/2025.yaml: 插件 local:flaky 出错：维度 chain 的 evaluate() 应返回" in err
     assert not (root / "content").exists() and not (root / "site").exists()
@@ -225,7 +225,7 @@ def test_a_plugin_calling_sys_exit_fails_the_build_with_its_name(tmp_path, where
     env = {**os.environ, host.ALLOW_ENV: "local:flaky",
            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run([sys.executable, "-m", "zjtx_site", "-C", str(root), "build"], env=env,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "local:flaky" in done.stderr or "plugins/flaky.py" in done.stderr
     assert "sys.exit(0)" in done.stderr
@@ -242,7 +242,7 @@ def test_keep_going_lists_marks_keeps_columns_and_exits_3(tmp_path, capsys, monk
     assert run(capsys, "-C", clean, "build")[0] == 0
     root = project(tmp_path / "p", "return None")
     monkeypatch.setenv(host.ALLOW_ENV, "local:flaky")
-    code, out, err = run(capsys, "-C", root, "build", "--keep-going")
+    code, _, err = run(capsys, "-C", root, "build", "--keep-going")
     assert code == 3
     listed = err.split("以下插件出错")[1]
     for rnd in ("2025", "2026"):
@@ -290,7 +290,7 @@ def test_keep_going_with_a_failed_grade_writes_a_marked_page_not_a_report(tmp_pa
             register(G(), replace=True)
     """), "utf-8")
     monkeypatch.setenv(host.ALLOW_ENV, "local:nograde")
-    code, out, err = run(capsys, "-C", root, "build", "--keep-going")
+    code, _, err = run(capsys, "-C", root, "build", "--keep-going")
     assert code == 3 and "grade() 应返回 Grade，实际返回 None" in err
     page = (root / "content" / "companies" / FAILING / "2026.md").read_text("utf-8")
     assert '!!! failure "评分不完整"' in page and "本页不是诊断规划报告" in page
@@ -304,9 +304,9 @@ def test_keep_going_skips_a_company_whose_plugin_hangs(tmp_path, capsys, monkeyp
     root = project(tmp_path / "p", "import time; time.sleep(60)")
     monkeypatch.setenv(host.ALLOW_ENV, "local:flaky")
     monkeypatch.setenv(guard.TIME_LIMIT_ENV, "0.5")
-    code, out, err = run(capsys, "-C", root, "build")
+    code, _, err = run(capsys, "-C", root, "build")
     assert code == 1 and "维度 chain 的 evaluate() 超过 0.5 秒没有返回" in err and "local:flaky" in err
-    code, out, err = run(capsys, "-C", root, "build", "--keep-going")
+    code, _, err = run(capsys, "-C", root, "build", "--keep-going")
     assert code == 3 and "（未生成该文件的报告）" in err
     assert not (root / "content" / "companies" / FAILING).exists()
     assert (root / "content" / "companies" / "gz-jirui-drive" / "2026.md").is_file()

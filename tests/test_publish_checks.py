@@ -44,7 +44,7 @@ def test_publish_refuses_an_ignored_company_file(repo, capsys):
     (repo / ".gitignore").write_text("/site/\n/.zjtx/\ncompanies/gz-qintang-daily/2026.yaml\n", "utf-8")
     git(repo, "rm", "-q", "--cached", "companies/gz-qintang-daily/2026.yaml")
     git(repo, "commit", "-qam", "ignore one company file")
-    code, out, err = run(capsys, "-C", repo, "publish", "2026")
+    code, _, err = run(capsys, "-C", repo, "publish", "2026")
     assert code == 2
     assert "被 git 忽略" in err and "companies/gz-qintang-daily/2026.yaml" in err
     assert tags(repo) == "" and not (repo / "content").exists()     # refused before building
@@ -55,7 +55,7 @@ def test_publish_refuses_an_ignored_local_plugin(repo, capsys):
     (repo / "plugins" / "local_rule.py").write_text("# 本地插件\n", "utf-8")
     (repo / ".gitignore").write_text("/site/\n/.zjtx/\nplugins/\n", "utf-8")
     git(repo, "commit", "-qam", "ignore plugins")
-    code, out, err = run(capsys, "-C", repo, "publish", "2026")
+    code, _, err = run(capsys, "-C", repo, "publish", "2026")
     assert code == 2 and "plugins/local_rule.py" in err and "被 git 忽略" in err
     assert tags(repo) == ""
 
@@ -73,7 +73,7 @@ def test_publish_refuses_an_uncommitted_local_plugin(repo, capsys, state):
     git(repo, "commit", "-qm", "content")
     if state == "modified":
         plugin.write_text("# 本地插件，改过\n", "utf-8")
-    code, out, err = run(capsys, "-C", repo, "publish", "2026")
+    code, _, err = run(capsys, "-C", repo, "publish", "2026")
     assert code == 2 and "未提交" in err and "plugins/local_rule.py" in err
     assert tags(repo) == ""
 
@@ -84,6 +84,6 @@ def test_publish_names_a_broken_plugin_without_a_traceback(repo, capsys, monkeyp
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "a broken plugin")
     monkeypatch.setenv(host.ALLOW_ENV, "local:broken")
-    code, out, err = run(capsys, "-C", repo, "publish", "2026")
+    code, _, err = run(capsys, "-C", repo, "publish", "2026")
     assert code == 1 and "插件加载失败" in err and "坏插件" in err and "未发布" in err
     assert tags(repo) == ""

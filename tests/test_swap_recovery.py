@@ -69,7 +69,7 @@ def env() -> dict[str, str]:
 
 def zjtx(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess:
     done = subprocess.run([sys.executable, "-m", "zjtx_site", *map(str, args)], env=env(), text=True,
-                          capture_output=True, timeout=300)
+                          capture_output=True, timeout=300, check=False)
     assert "Traceback" not in done.stderr, done.stderr
     if check:
         assert done.returncode == 0, done.stderr
@@ -172,7 +172,7 @@ def test_kill_at_any_moment_then_the_next_build_equals_a_clean_one(states, tmp_p
     set_niche(proj, 2)                                       # data B
     n = moment(states, name)
     killed = subprocess.run([sys.executable, str(states["base"] / "child.py"), str(proj), str(n),
-                             str(tmp_path / "events")], env=env(), capture_output=True, timeout=300)
+                             str(tmp_path / "events")], env=env(), capture_output=True, timeout=300, check=False)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     done = _after_kill(states, tmp_path, then)
     assert ("已按 .zjtx/swap.json 完成替换" in done.stderr) == (name in AFTER_COMMIT)
@@ -296,7 +296,7 @@ def test_disk_full_while_staging(built, capsys, monkeypatch):
         return put(self, rel, data)
 
     monkeypatch.setattr(Writer, "_put", full)
-    code, out, err = run(capsys, "-C", built, "build")
+    code, _, err = run(capsys, "-C", built, "build")
     assert code == 1
     assert "磁盘空间不足" in err and "staging-" in err and "2026.md" in err
     assert "content/ 和 site/ 保持上一次成功构建的内容" in err
@@ -315,7 +315,7 @@ def test_permission_denied_while_swapping(built, capsys, monkeypatch):
         return real(src, dst)
 
     monkeypatch.setattr(journal.os, "replace", refuse)
-    code, out, err = run(capsys, "-C", built, "build")
+    code, _, err = run(capsys, "-C", built, "build")
     assert code == 1 and "没有权限" in err and str(built / "site") in err
     _unchanged(built, content, site)
 
@@ -328,7 +328,7 @@ def test_read_only_project(built, capsys, monkeypatch):
         raise OSError(errno.EROFS, "Read-only file system", str(state / lock.LOCK))
 
     monkeypatch.setattr(lock, "_acquire", read_only)
-    code, out, err = run(capsys, "-C", built, "build")
+    code, _, err = run(capsys, "-C", built, "build")
     assert code == 1 and "文件系统是只读的" in err and ".zjtx/lock" in err
 
 
@@ -343,6 +343,6 @@ def test_an_unreadable_file_is_named_not_a_traceback(tmp_path, capsys, monkeypat
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", unreadable)
-    code, out, err = run(capsys, "-C", root, "build")
+    code, _, err = run(capsys, "-C", root, "build")
     assert code == 1 and "没有权限" in err and str(target) in err
     assert not (root / "content").exists()

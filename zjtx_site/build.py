@@ -9,9 +9,9 @@ project lock, and first finishes any swap an interrupted build left.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from zjtx_site.errors import BuildError, EvaluationError, StorageError
 from zjtx_site.intake.loader import load_project
@@ -59,22 +59,22 @@ def _build(project: Path, keep_going: bool, forced: str | None, run_site: bool,
     engine = make_engine(project)
     if forced and forced not in engine.rulesets:
         raise BuildError(f"没有规则集 {forced}；可选：{', '.join(sorted(engine.rulesets))}。未生成任何内容。")
-    limit = guard.time_limit()
     assessments: list[Assessment] = []
     failures: list[str] = []
-    for i, c in enumerate(companies, 1):
-        try:
-            a = guard.within(limit, c.source, assess, engine, c, forced=forced, keep_going=keep_going)
-        except EvaluationError as exc:
-            if not keep_going:
-                raise BuildError(f"评分失败：{exc}。未生成任何内容；content/ 和 site/ 保持不变。"
-                                 "可用 --keep-going 生成标记为“评分不完整”的报告。") from None
-            failures.append(f"{exc}（未生成该文件的报告）")
-            continue
-        assessments.append(a)
-        failures += a.failures
-        if i % 200 == 0:
-            progress(f"已评分 {i}/{len(companies)}")
+    with guard.TimeLimit(guard.time_limit()) as limit:
+        for i, c in enumerate(companies, 1):
+            try:
+                a = limit.run(c.source, assess, engine, c, forced=forced, keep_going=keep_going)
+            except EvaluationError as exc:
+                if not keep_going:
+                    raise BuildError(f"评分失败：{exc}。未生成任何内容；content/ 和 site/ 保持不变。"
+                                     "可用 --keep-going 生成标记为“评分不完整”的报告。") from None
+                failures.append(f"{exc}（未生成该文件的报告）")
+                continue
+            assessments.append(a)
+            failures += a.failures
+            if i % 200 == 0:
+                progress(f"已评分 {i}/{len(companies)}")
     if not assessments:
         raise BuildError("没有一家企业评分成功，未生成任何内容：\n" + "\n".join(failures))
     progress(f"已评分 {len(assessments)} 份")

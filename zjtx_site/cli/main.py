@@ -8,15 +8,8 @@ import sys
 from pathlib import Path
 
 from zjtx_site import __version__
+from zjtx_site.cli.codes import FAILED, INCOMPLETE, INTERRUPTED, LOCKED, OK, USAGE
 from zjtx_site.errors import LockError, UsageError, os_error_text
-
-# Exit codes (documented in the README, section 退出码)
-OK = 0
-FAILED = 1          # check found errors, or a build failed: content/ and site/ unchanged
-USAGE = 2           # a wrong argument or a refused request (publish's checks, import --force...)
-INCOMPLETE = 3      # build --keep-going finished, but skipped files or marked reports 评分不完整
-LOCKED = 4          # another zjtx process holds the project lock (its pid is named)
-INTERRUPTED = 130   # Ctrl-C
 
 
 def _project(args: argparse.Namespace) -> Path:

@@ -58,7 +58,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from zjtx_site.errors import BuildError, PluginError, UsageError
     from zjtx_site.intake import layout
     from zjtx_site.website.lock import project_lock
-    from zjtx_site.website.publish import check_committed, check_publishable, check_tracked, tag_round
+    from zjtx_site.website.publish import (
+        check_committed,
+        check_publishable,
+        check_tracked,
+        tag_round,
+    )
 
     root = Path(args.project).resolve()
     rnd = args.round

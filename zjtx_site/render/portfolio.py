@@ -16,7 +16,13 @@ from zjtx_site.scoring.fmt import fmt_number, score1
 from zjtx_site.scoring.results import Assessment
 from zjtx_site.scoring.rules import RuleSet
 from zjtx_site.scoring.spans import Status
-from zjtx_site.vocabulary import DIMENSION_LABELS, DIMENSIONS, TIER_LABELS, TIERS, next_tier_label
+from zjtx_site.vocabulary import (
+    DIMENSION_LABELS,
+    DIMENSIONS,
+    TIER_LABELS,
+    TIERS,
+    next_tier_label,
+)
 
 LEVELS = ("L1", "L2", "L3", "L4", "L5")
 INCOMPLETE = "评分不完整"

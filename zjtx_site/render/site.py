@@ -26,7 +26,12 @@ from zjtx_site.render.environment import (
 )
 from zjtx_site.render.escape import Raw, md
 from zjtx_site.render.pages import Chart, Output, Page, code_digest, digest
-from zjtx_site.render.portfolio import INCOMPLETE, level_of, methodology_context, portfolio_context
+from zjtx_site.render.portfolio import (
+    INCOMPLETE,
+    level_of,
+    methodology_context,
+    portfolio_context,
+)
 from zjtx_site.render.report import STATUS_MARK, History, report_context
 from zjtx_site.scoring.engine import Engine
 from zjtx_site.scoring.fmt import score1

@@ -23,11 +23,6 @@ from zjtx_site.scoring import host as plugins
 from zjtx_site.scoring.metrics import MetricContext
 from zjtx_site.scoring.results import (
     Assessment,
-    DimensionResult,
-    Gap,
-    Grade,
-    PlanItem,
-    ResultError,
     TierResult,
 )
 from zjtx_site.scoring.rules import (

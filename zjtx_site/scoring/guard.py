@@ -18,11 +18,19 @@ from __future__ import annotations
 import os
 import queue
 import threading
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any, Self
 
 from zjtx_site.errors import EvaluationError, ResultError, UsageError
-from zjtx_site.scoring.results import DimensionResult, Gap, Grade, Indicator, PlanItem, TierResult
+from zjtx_site.scoring.results import (
+    DimensionResult,
+    Gap,
+    Grade,
+    Indicator,
+    PlanItem,
+    TierResult,
+)
 from zjtx_site.scoring.spans import Status
 
 # Raised inside a plugin call, these are the plugin's failure, not the user's wish to stop.
@@ -129,8 +137,9 @@ def time_limit() -> float:
 
 
 class _Worker:
-    """One daemon thread running jobs in turn; abandoned (never joined) once a job overruns,
-    so a hung plugin cannot keep the program from exiting."""
+    """One daemon thread running jobs in turn. Abandoned (never joined) once a job overruns,
+    so a hung plugin cannot keep the program from exiting; stopped when no longer needed,
+    so no idle thread is left behind (charts are drawn in forked processes)."""
 
     def __init__(self) -> None:
         self.jobs: queue.Queue = queue.Queue()
@@ -139,39 +148,59 @@ class _Worker:
 
     def _loop(self) -> None:
         while True:
-            fn, args, kw, box, done = self.jobs.get()
+            job = self.jobs.get()
+            if job is None:
+                return
+            fn, args, kw, box, done = job
             try:
                 box.append((True, fn(*args, **kw)))
             except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
                 box.append((False, exc))
             done.set()
 
+    def stop(self, wait: bool) -> None:
+        self.jobs.put(None)
+        if wait:
+            self.thread.join()
 
-_worker: _Worker | None = None
-_worker_lock = threading.Lock()
+
+class TimeLimit:
+    """Runs one company's scoring at a time, failing with :class:`EvaluationError` (naming the
+    plugin that was running) when it takes longer than ``seconds`` (0 or less: no limit)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.worker: _Worker | None = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if self.worker is not None:
+            # on Ctrl-C, do not wait for the company being scored: the thread is a daemon
+            self.worker.stop(wait=exc_type is None)
+            self.worker = None
+
+    def run(self, source: str, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+        if self.seconds <= 0:
+            return fn(*args, **kw)
+        if self.worker is None:
+            self.worker = _Worker()
+        box: list[tuple[bool, Any]] = []
+        done = threading.Event()
+        self.worker.jobs.put((fn, args, kw, box, done))
+        if not done.wait(self.seconds):
+            plugin, hook = _running.get(self.worker.thread.ident or 0, ("?", "?"))
+            self.worker = None          # abandoned; the next company gets a fresh thread
+            raise EvaluationError(plugin, source, f"{hook} 超过 {self.seconds:g} 秒没有返回（时间上限见环境变量 "
+                                                  f"{TIME_LIMIT_ENV}）")
+        ok, value = box[0]
+        if ok:
+            return value
+        raise value
 
 
 def within(seconds: float, source: str, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
-    """``fn(*args, **kw)`` for one company, failing with :class:`EvaluationError` (naming the
-    plugin that was running) if it takes longer than ``seconds``."""
-    global _worker
-    if seconds <= 0:
-        return fn(*args, **kw)
-    with _worker_lock:
-        if _worker is None:
-            _worker = _Worker()
-        worker = _worker
-    box: list[tuple[bool, Any]] = []
-    done = threading.Event()
-    worker.jobs.put((fn, args, kw, box, done))
-    if not done.wait(seconds):
-        plugin, hook = _running.get(worker.thread.ident or 0, ("?", "?"))
-        with _worker_lock:
-            if _worker is worker:
-                _worker = None       # the next company gets a fresh thread
-        raise EvaluationError(plugin, source, f"{hook} 超过 {seconds:g} 秒没有返回（时间上限见环境变量 "
-                                              f"{TIME_LIMIT_ENV}）")
-    ok, value = box[0]
-    if ok:
-        return value
-    raise value
+    """``fn(*args, **kw)`` under a time limit of its own."""
+    with TimeLimit(seconds) as limit:
+        return limit.run(source, fn, *args, **kw)

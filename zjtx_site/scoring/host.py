@@ -28,8 +28,8 @@ import pluggy
 from zjtx_site.errors import PluginError
 from zjtx_site.scoring import hookspecs
 from zjtx_site.scoring.guard import FAULTS
-from zjtx_site.scoring.sources import digest_of, local_digest, object_digest
 from zjtx_site.scoring.metrics import Metric
+from zjtx_site.scoring.sources import digest_of, local_digest, object_digest
 from zjtx_site.vocabulary import DIMENSIONS
 
 ENTRY_POINT_GROUP = "zjtx_site"

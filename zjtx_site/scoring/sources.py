@@ -13,8 +13,9 @@ import hashlib
 import sys
 import types
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 _SKIP_DIRS = {"__pycache__"}
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from zjtx_site.errors import StorageError
 from zjtx_site.render.pages import Output

@@ -13,8 +13,8 @@ never trusted. Charts are drawn together at the end, on every core
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from zjtx_site.render.pages import Chart, Output, Page
 from zjtx_site.website.drawing import draw_all
