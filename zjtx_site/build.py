@@ -21,7 +21,7 @@ from zjtx_site.scoring.engine import assess, make_engine
 from zjtx_site.scoring.results import Assessment
 from zjtx_site.website.journal import recover
 from zjtx_site.website.lock import project_lock
-from zjtx_site.website.staging import KEPT, publish_outputs
+from zjtx_site.website.staging import outcome, publish_outputs
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def build(project: Path, *, keep_going: bool = False, forced: str | None = None,
                 progress(said)
             return _build(project, keep_going, forced, run_site, progress)
     except OSError as exc:
-        raise StorageError.from_os(exc, KEPT) from None
+        raise StorageError.from_os(exc, outcome(project)) from None
 
 
 def _build(project: Path, keep_going: bool, forced: str | None, run_site: bool,

@@ -25,6 +25,12 @@ from zjtx_site.website.writer import Manifest, Writer
 
 MANIFEST = "manifest.json"
 KEPT = "content/ 和 site/ 保持上一次成功构建的内容，临时文件已清理"
+PENDING = "替换未能完成也未能撤销：下一次 zjtx build 会先完成这次替换"
+
+
+def outcome(project: Path) -> str:
+    """What a failed build left: the last good folders, or a swap the next build finishes."""
+    return PENDING if journal.pending(project) else KEPT
 
 
 def read_manifest(path: Path) -> Manifest:
@@ -52,9 +58,7 @@ def publish_outputs(project: Path, outputs: list[Output], *, run_site: bool,
     try:
         return _stage_and_swap(project, staging, outputs, run_site, progress)
     except OSError as exc:
-        outcome = KEPT if not journal.pending(project) else \
-            "替换未能完成也未能撤销：下一次 zjtx build 会先完成这次替换"
-        raise StorageError.from_os(exc, outcome) from None
+        raise StorageError.from_os(exc, outcome(project)) from None
     finally:
         if not journal.pending(project):
             shutil.rmtree(staging, ignore_errors=True)
