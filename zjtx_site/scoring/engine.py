@@ -21,10 +21,7 @@ from zjtx_site.errors import EvaluationError
 from zjtx_site.scoring import guard
 from zjtx_site.scoring import host as plugins
 from zjtx_site.scoring.metrics import MetricContext
-from zjtx_site.scoring.results import (
-    Assessment,
-    TierResult,
-)
+from zjtx_site.scoring.results import Assessment, TierResult
 from zjtx_site.scoring.rules import (
     RuleSet,
     TierContext,
@@ -85,8 +82,6 @@ def _reason(rs: RuleSet, tier: str, base: str) -> str:
     if rs.origin[tier] != rs.id:
         return f"{base}；{rs.id} 对{rs.tier_label(tier)}沿用 {rs.origin[tier]}"
     return base
-
-
 
 
 def assess(engine: Engine, company: Any, *, forced: str | None = None,
