@@ -126,15 +126,15 @@ def test_editing_one_company_redraws_only_that_company(project, spy):
     result = build(project)
     after = _tree(project / "content")
 
-    ours = {f"companies/gz-shuobai-materials/{x}" for x in ("2026.md", "2026-radar.svg", "2026-trend.svg",
-                                                           "index.md")}
+    # the trend chart shows the financial years only: keyed by its own arguments, it is reused
+    ours = {f"companies/gz-shuobai-materials/{x}" for x in ("2026.md", "2026-radar.svg", "index.md")}
     assert ours <= set(rendered)
     assert set(rendered) - ours <= {r for r in rendered if _is_overview(r)}, sorted(set(rendered) - ours)
     assert {"portfolio.md", "index.md"} <= set(rendered)
     assert result.rendered == len(rendered)
     assert result.reused == len(after) - len(rendered)
-    # one radar and one trend chart drawn: the other companies' charts are reused
-    assert sorted(drawn) == ["radar", "trend"]
+    # one radar chart drawn: the trend chart and the other companies' charts are reused
+    assert sorted(drawn) == ["radar"]
     for rel, data in after.items():
         if not rel.startswith("companies/gz-shuobai-materials/") and not _is_overview(rel):
             assert rel not in rendered and data == before[rel], rel
@@ -145,12 +145,13 @@ def test_editing_an_earlier_round_redraws_the_later_ones_of_that_company(project
     """A round's page compares with the round before it, so it depends on it."""
     rendered, drawn = spy
     path = project / "companies" / "gz-chiche-thermal" / "2025.yaml"
-    path.write_text(path.read_text("utf-8").replace("niche_years: 5", "niche_years: 4"), "utf-8")
+    # below the specialisation band: the 2025 score changes, so its radar and the rounds chart too
+    path.write_text(path.read_text("utf-8").replace("niche_years: 5", "niche_years: 1"), "utf-8")
     build(project)
     company = {r for r in rendered if not _is_overview(r)}
     assert company == {f"companies/gz-chiche-thermal/{x}" for x in (
-        "2025.md", "2025-radar.svg", "2025-trend.svg", "2026.md", "2026-rounds.svg", "index.md")}
-    assert sorted(drawn) == ["radar", "rounds", "trend"]
+        "2025.md", "2025-radar.svg", "2026.md", "2026-rounds.svg", "index.md")}
+    assert sorted(drawn) == ["radar", "rounds"]
 
 
 def test_editing_a_later_round_leaves_the_earlier_page_alone(project, spy):

@@ -1,26 +1,29 @@
-"""``zjtx build``: the only module that knows every stage.
+"""``zjtx build`` and ``zjtx pdf``: the only module that knows every stage.
 
 intake (files → companies) → scoring (companies → assessments) → render
 (assessments → page values) → website (page values → content/ → site/).
 Each stage lives in its own wing; this module only wires them and decides
-what a failure at each stage means for the build.
+what a failure at each stage means for the build. A build holds the
+project lock, and first finishes any swap an interrupted build left.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from zjtx_site.errors import BuildError, EvaluationError
+from zjtx_site.errors import BuildError, EvaluationError, StorageError
 from zjtx_site.intake.layout import round_sort_key
 from zjtx_site.intake.loader import load_project
 from zjtx_site.intake.provenance import file_revisions
 from zjtx_site.render.site import render_site
-from zjtx_site.scoring.engine import assess, make_engine
-from zjtx_site.scoring.results import Assessment
+from zjtx_site.scoring.batch import assess_all
+from zjtx_site.scoring.engine import make_engine
+from zjtx_site.website.journal import recover
+from zjtx_site.website.lock import project_lock
 from zjtx_site.website.pdf import PdfResult, pdf_jobs, pdf_settings, stage_pdfs, write_pdf
-from zjtx_site.website.staging import publish_outputs
+from zjtx_site.website.staging import outcome, publish_outputs
 
 
 @dataclass(frozen=True)
@@ -30,15 +33,26 @@ class BuildResult:
     reused: int
     skipped_files: tuple[str, ...]
     site_built: bool
+    failures: tuple[str, ...] = ()        # plugin failures kept going past (--keep-going)
     pdf: PdfResult | None = None
 
 
-def build(project: Path, *, keep_going: bool = False, forced: str | None = None,
-          run_site: bool = True, pdf: bool = False,
-          progress: Callable[[str], None] = lambda s: None) -> BuildResult:
+def build(project: Path, *, keep_going: bool = False, forced: str | None = None, run_site: bool = True,
+          pdf: bool = False, progress: Callable[[str], None] = lambda s: None) -> BuildResult:
     """``pdf``: make the PDF of every report whose PDF is missing or stale (site/pdf/);
     without it, current PDFs of the last build are kept and stale ones dropped."""
     project = project.resolve()
+    try:
+        with project_lock(project, "build", notify=progress):
+            for said in recover(project):
+                progress(said)
+            return _build(project, keep_going, forced, run_site, pdf, progress)
+    except OSError as exc:
+        raise StorageError.from_os(exc, outcome(project)) from None
+
+
+def _build(project: Path, keep_going: bool, forced: str | None, run_site: bool, pdf: bool,
+           progress: Callable[[str], None]) -> BuildResult:
     data = load_project(project)
     if not data.ok and not keep_going:
         raise BuildError("数据有错误，未生成任何内容；上一次的 content/ 和 site/ 保持不变。", data.problems)
@@ -48,14 +62,16 @@ def build(project: Path, *, keep_going: bool = False, forced: str | None = None,
     progress(f"已校验 {len(data.results)} 个文件，{len(companies)} 个有效")
 
     engine = make_engine(project)
-    assessments: list[Assessment] = []
-    for i, c in enumerate(companies, 1):
-        try:
-            assessments.append(assess(engine, c, forced=forced, keep_going=keep_going))
-        except EvaluationError as exc:
-            raise BuildError(f"评分失败：{exc}。未生成任何内容；可用 --keep-going 生成标记为失败的报告。") from None
-        if i % 200 == 0:
-            progress(f"已评分 {i}/{len(companies)}")
+    if forced and forced not in engine.rulesets:
+        raise BuildError(f"没有规则集 {forced}；可选：{', '.join(sorted(engine.rulesets))}。未生成任何内容。")
+    try:
+        assessments, failures = assess_all(engine, companies, forced=forced, keep_going=keep_going,
+                                           progress=progress)
+    except EvaluationError as exc:
+        raise BuildError(f"评分失败：{exc}。未生成任何内容；content/ 和 site/ 保持不变。"
+                         "可用 --keep-going 生成标记为“评分不完整”的报告。") from None
+    if not assessments:
+        raise BuildError("没有一家企业评分成功，未生成任何内容：\n" + "\n".join(failures))
     progress(f"已评分 {len(assessments)} 份")
 
     outputs = render_site(project, engine, assessments, file_revisions(project))
@@ -67,7 +83,7 @@ def build(project: Path, *, keep_going: bool = False, forced: str | None = None,
                                                                              progress=progress)))
     return BuildResult(pages=sum(1 for k in writer.new if k.endswith(".md")), rendered=writer.rendered,
                        reused=writer.reused, skipped_files=data.invalid_files, site_built=run_site,
-                       pdf=pdfs[0] if pdfs else None)
+                       failures=tuple(failures), pdf=pdfs[0] if pdfs else None)
 
 
 def build_pdf(project: Path, company_id: str, round_id: str | None = None) -> Path:
@@ -85,7 +101,8 @@ def build_pdf(project: Path, company_id: str, round_id: str | None = None) -> Pa
         raise BuildError(f"企业 {company_id} 没有 {wanted} 轮数据（已有：{'、'.join(rounds)}）。")
     engine = make_engine(project)
     # the earlier rounds too: the report compares with them
-    upto = [assess(engine, c) for c in mine if round_sort_key(c.round) <= round_sort_key(wanted)]
+    upto, _ = assess_all(engine, [c for c in mine if round_sort_key(c.round) <= round_sort_key(wanted)])
     outputs = render_site(project, engine, upto, file_revisions(project))
     job = next(j for j in pdf_jobs(outputs, pdf_settings(project)) if j.path.endswith(f"/{company_id}-{wanted}.pdf"))
-    return write_pdf(project, job)
+    with project_lock(project, "pdf"):
+        return write_pdf(project, job)

@@ -7,6 +7,7 @@ messages and exit codes. Every message is already written for the reader
 
 from __future__ import annotations
 
+import errno
 from typing import Protocol
 
 
@@ -46,6 +47,38 @@ class BuildError(ZjtxError):
     def __init__(self, message: str, problems: tuple[Reportable, ...] = ()):
         super().__init__(message)
         self.problems = problems
+
+
+class LockError(ZjtxError):
+    """Another zjtx process holds the project's lock; ``pid`` names it when known."""
+
+    def __init__(self, message: str, pid: int | None = None):
+        super().__init__(message)
+        self.pid = pid
+
+
+class StorageError(BuildError):
+    """The file system refused (no space, read-only, no permission); the message names the path."""
+
+    @classmethod
+    def from_os(cls, exc: OSError, outcome: str) -> StorageError:
+        return cls(f"{os_error_text(exc)}。{outcome}")
+
+
+_ERRNO_TEXT = {
+    errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "文件系统是只读的",
+    errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOENT: "文件或文件夹不存在",
+    errno.EISDIR: "这是一个文件夹", errno.ENOTDIR: "路径中有一项不是文件夹", errno.EBUSY: "正被其他程序占用",
+    errno.ENOTEMPTY: "文件夹不是空的", errno.EIO: "读写出错（磁盘故障？）",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """An OSError in words for the reader: the path(s) and the reason in Chinese."""
+    reason = _ERRNO_TEXT.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+    paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
+    where = " → ".join(paths) if paths else "（未知路径）"
+    return f"文件操作失败：{where}：{reason}"
 
 
 class FormError(ZjtxError):

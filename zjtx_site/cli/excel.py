@@ -102,6 +102,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from zjtx_site.excel import FormError
     from zjtx_site.excel.importer import import_form, write_company
     from zjtx_site.intake import layout
+    from zjtx_site.website.lock import project_lock
 
     root = _project(args)
     _check_ids(args.company_id, args.round)
@@ -118,10 +119,12 @@ def cmd_import(args: argparse.Namespace) -> int:
               "请在表单中改正后重新导入。", file=sys.stderr)
         return 1
     target = root / layout.COMPANIES_DIR / args.company_id / f"{args.round}.yaml"
-    if target.exists() and not args.force:
-        raise _usage(f"{layout.shown_path(target)} 已存在，不会覆盖；确认要替换时加 --force"
-                     "（旧文件会备份到 .zjtx/backups/）")
-    written, backup = write_company(root, args.company_id, args.round, result.text, force=args.force)
+    # under the project lock: a build never reads a company file half written
+    with project_lock(root, "import", notify=lambda s: print(s, file=sys.stderr)):
+        if target.exists() and not args.force:
+            raise _usage(f"{layout.shown_path(target)} 已存在，不会覆盖；确认要替换时加 --force"
+                         "（旧文件会备份到 .zjtx/backups/）")
+        written, backup = write_company(root, args.company_id, args.round, result.text, force=args.force)
     extra = f"；旧文件已备份到 {layout.shown_path(backup)}" if backup else ""
     print(f"已写入 {layout.shown_path(written)}{extra}。")
     return 0

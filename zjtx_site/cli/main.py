@@ -7,7 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from zjtx_site.errors import UsageError
+from zjtx_site.cli.codes import FAILED, INCOMPLETE, INTERRUPTED, LOCKED, OK, USAGE
+from zjtx_site.errors import LockError, UsageError, os_error_text
 from zjtx_site.version import __version__
 
 
@@ -98,13 +99,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     except BuildError as exc:
         _print_problems([p for p in exc.problems])
         print(f"构建失败：{exc}", file=sys.stderr)
-        return 1
+        return FAILED
     except PluginError as exc:
         print(f"构建失败：插件加载失败：{exc}。content/ 和 site/ 保持不变。", file=sys.stderr)
-        return 1
+        return FAILED
     if result.skipped_files:
         print("以下文件有错误，已跳过（--keep-going）：", file=sys.stderr)
         for f in result.skipped_files:
+            print(f"  {f}", file=sys.stderr)
+    if result.failures:
+        print("以下插件出错，相关报告和总览中的行已标记为“评分不完整”（--keep-going）：", file=sys.stderr)
+        for f in result.failures:
             print(f"  {f}", file=sys.stderr)
     print(f"构建完成：{result.pages} 个页面（重新生成 {result.rendered} 个文件，沿用 {result.reused} 个）"
           + ("，网站在 site/" if result.site_built else ""))
@@ -113,7 +118,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"PDF：新生成 {p.made} 份，沿用 {p.reused} 份，在 site/pdf/"
               + (f"；{p.missing} 份报告还没有 PDF（报告页的 PDF 链接暂不可用），运行 zjtx build --pdf 生成"
                  if p.missing else ""))
-    return 1 if result.skipped_files else 0
+    if result.skipped_files or result.failures:
+        print(f"构建不完整：跳过 {len(result.skipped_files)} 个文件，插件出错 {len(result.failures)} 处"
+              f"（退出码 {INCOMPLETE}）。", file=sys.stderr)
+        return INCOMPLETE
+    return OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_init)
 
     s = sub.add_parser("build", help="校验、评分、生成 content/ 报告并构建 site/ 网站（原子操作）")
-    s.add_argument("--keep-going", action="store_true", help="跳过有错误的文件继续构建，并列出跳过的文件")
+    s.add_argument("--keep-going", action="store_true",
+                   help="跳过有错误的文件、插件出错时继续构建：报告标记为“评分不完整”，最后列出全部问题，退出码 3")
     s.add_argument("--rules", metavar="ID", help="强制使用规则集（假设分析）")
     s.add_argument("--pdf", action="store_true",
                    help="同时生成每份报告的 A4 PDF（site/pdf/）；不加时沿用上次构建中仍然有效的 PDF")
@@ -165,18 +175,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
-        return 2
+        return USAGE
     try:
         return args.func(args)
     except UsageError as exc:
         print(f"错误：{exc}", file=sys.stderr)
-        return 2
+        return USAGE
+    except LockError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return LOCKED
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
     except BrokenPipeError:
         # output piped into head or less that closed early: not an error
         sys.stderr.close()
-        return 0
+        return OK
+    except OSError as exc:
+        # a full disk, a read-only folder, an unreadable file: say which, in words
+        print(f"错误：{os_error_text(exc)}", file=sys.stderr)
+        return FAILED
 
 
 if __name__ == "__main__":

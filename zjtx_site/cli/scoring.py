@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from zjtx_site.cli.codes import INCOMPLETE, OK
 from zjtx_site.scoring.fmt import fmt_number, score1
 
 
@@ -24,6 +25,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     from zjtx_site.errors import EvaluationError, UsageError
     from zjtx_site.intake.layout import entry_for
     from zjtx_site.intake.loader import load_file
+    from zjtx_site.scoring import guard
     from zjtx_site.scoring.engine import assess
     from zjtx_site.scoring.score_json import to_json
 
@@ -45,7 +47,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.rules and args.rules not in engine.rulesets:
         raise UsageError(f"没有规则集 {args.rules}；可选：{', '.join(sorted(engine.rulesets))}")
     try:
-        a = assess(engine, result.company, forced=args.rules, keep_going=args.keep_going)
+        a = guard.within(guard.time_limit(), result.company.source, assess, engine, result.company,
+                         forced=args.rules, keep_going=args.keep_going)
     except EvaluationError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         print("评分未完成，没有输出结果。可用 --keep-going 输出标记为失败的结果。", file=sys.stderr)
@@ -55,7 +58,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print(summary(a))
-    return 0 if a.complete else 1
+    return OK if a.complete else INCOMPLETE
 
 
 def summary(a) -> str:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 
 def _build_once(root: Path) -> None:
+    """One rebuild of ``serve``: any failure is reported and the last good site stays served."""
     from zjtx_site.build import build
-    from zjtx_site.errors import BuildError, PluginError
+    from zjtx_site.errors import BuildError, LockError, PluginError
 
     try:
         result = build(root, progress=lambda s: print(s, file=sys.stderr))
@@ -21,6 +22,9 @@ def _build_once(root: Path) -> None:
         return
     except PluginError as exc:
         print(f"构建失败：插件加载失败：{exc}（网站保持上一次成功构建的内容）", file=sys.stderr)
+        return
+    except LockError as exc:
+        print(f"未重建：{exc}", file=sys.stderr)
         return
     print(f"已更新：{result.pages} 个页面（重新生成 {result.rendered} 个文件）", file=sys.stderr)
 
@@ -49,27 +53,39 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    """Build, check that the committed content is what the data gives, tag."""
+    """Build, check that the committed content is what the data gives, tag; all under the lock."""
     from zjtx_site.build import build
-    from zjtx_site.errors import BuildError, UsageError
+    from zjtx_site.errors import BuildError, PluginError, UsageError
     from zjtx_site.intake import layout
-    from zjtx_site.website.publish import check_committed, check_publishable, tag_round
+    from zjtx_site.website.lock import project_lock
+    from zjtx_site.website.publish import (
+        check_committed,
+        check_publishable,
+        check_tracked,
+        tag_round,
+    )
 
     root = Path(args.project).resolve()
     rnd = args.round
     if not layout.ROUND_RE.match(rnd):
         raise UsageError(f"评估轮次“{rnd}”不合规：应为四位年份，可加后缀，例如 2026 或 2026-h2")
-    tag = check_publishable(root, rnd)
-    try:
-        result = build(root, progress=lambda s: print(s, file=sys.stderr))
-    except BuildError as exc:
-        for p in exc.problems:
-            print(p.format(), file=sys.stderr)
-        raise UsageError(f"构建失败，未发布：{exc}") from None
-    check_committed(root)
-    count = len(list((root / "companies").glob(f"*/{rnd}.yaml")))
-    message = f"发布评估轮次 {rnd}：{count} 家企业，{result.pages} 个页面"
-    tag_round(root, tag, message)
+    with project_lock(root, "publish", notify=lambda s: print(s, file=sys.stderr)):
+        tag = check_publishable(root, rnd)
+        check_tracked(root)
+        try:
+            result = build(root, progress=lambda s: print(s, file=sys.stderr))
+        except BuildError as exc:
+            for p in exc.problems:
+                print(p.format(), file=sys.stderr)
+            print(f"构建失败，未发布：{exc}", file=sys.stderr)
+            return 1
+        except PluginError as exc:
+            print(f"构建失败，未发布：插件加载失败：{exc}", file=sys.stderr)
+            return 1
+        check_committed(root)
+        count = len(list((root / "companies").glob(f"*/{rnd}.yaml")))
+        message = f"发布评估轮次 {rnd}：{count} 家企业，{result.pages} 个页面"
+        tag_round(root, tag, message)
     print(f"已发布：git 标签 {tag}（{message}）。推送：git push origin {tag}")
     return 0
 

@@ -28,7 +28,7 @@ STAFF_README = """\
 联系人、手机、邮箱属于个人信息，只用于内部联系，永远不会出现在报告和网站中。
 """
 
-GITIGNORE = "/site/\n/.zjtx/\n__pycache__/\n"
+GITIGNORE = "/site/\n/.zjtx/\n/.zjtx-mkdocs-*.yml\n__pycache__/\n"
 
 
 def init_project(target: Path) -> list[Path]:

@@ -49,9 +49,11 @@ def digest(*parts: str) -> str:
 
 
 def code_digest() -> str:
-    """The tool's own source, so a code change between releases re-renders too."""
+    """The tool's own files: source, templates, packaged data (grading bands, rule sets,
+    dimension tables) and assets, so any change to them between builds re-renders."""
     from pathlib import Path
 
     pkg = Path(__file__).resolve().parent.parent
     return digest(*(f"{p.relative_to(pkg).as_posix()}:{hashlib.sha256(p.read_bytes()).hexdigest()}"
-                    for p in sorted(pkg.rglob("*.py"))))
+                    for p in sorted(pkg.rglob("*"))
+                    if p.is_file() and p.suffix != ".pyc" and "__pycache__" not in p.parts))

@@ -16,15 +16,22 @@ from zjtx_site.scoring.describe import Methodology
 from zjtx_site.scoring.fmt import fmt_number, score1
 from zjtx_site.scoring.results import Assessment
 from zjtx_site.scoring.spans import Status
-from zjtx_site.vocabulary import TIER_LABELS, TIERS, next_tier_label
+from zjtx_site.vocabulary import (
+    DIMENSION_LABELS,
+    DIMENSIONS,
+    TIER_LABELS,
+    TIERS,
+    next_tier_label,
+)
 
 LEVELS = ("L1", "L2", "L3", "L4", "L5")
+INCOMPLETE = "评分不完整"
 
 
 def near_misses(latest: list[Assessment], limit: int = 2, base: str = "") -> list[dict[str, Any]]:
     rows = []
     for a in latest:
-        if a.next_tier is None:
+        if a.next_tier is None or not a.complete:
             continue
         t = a.tier(a.next_tier)
         leaves = [x for c in t.criteria for x in _open_leaves(c)]
@@ -46,7 +53,7 @@ def portfolio_context(latest: list[Assessment], charts: dict[str, str], *, base:
                       title: str = "", rounds: list[Any] | None = None,
                       footer: dict[str, str] | None = None) -> dict[str, Any]:
     """``base`` prefixes links for pages below the site root (rounds/<r>.md)."""
-    levels = Counter(a.grade.level for a in latest)
+    levels = Counter(a.grade.level for a in latest if a.grade is not None)
     fields = Counter()
     mic = lookup(COMPANY, "product.mic_fields")
     for a in latest:
@@ -56,27 +63,35 @@ def portfolio_context(latest: list[Assessment], charts: dict[str, str], *, base:
             fields["（不属于十大领域）"] += 1
     funnel = []
     for tier in TIERS:
-        counts = Counter(a.tier(tier).status for a in latest)
+        counts = Counter(t.status for a in latest for t in a.tiers if t.tier == tier)
         funnel.append({"label": TIER_LABELS[tier], **{s.value: counts.get(s, 0) for s in Status}})
     table = []
-    for a in sorted(latest, key=lambda x: (x.grade.level, x.company.company_id), reverse=False):
+    for a in sorted(latest, key=lambda x: (level_of(x), x.company.company_id), reverse=False):
         c = a.company
+        # every column keyed by dimension or tier: a failed one is "—", the others stay in place
+        scores = {d.key: f"{score1(d.score):.1f}" for d in a.dimensions}
+        marks = {t.tier: STATUS_MARK[t.status] for t in a.tiers}
         table.append({
-            "link": Raw(f"[{_md_text(c.basic.name)}]({base}companies/{c.company_id}/{c.round}.md)"),
-            "round": c.round, "level": a.grade.level,
+            "link": Raw(f"[{_md_text(c.basic.name)}]({base}companies/{c.company_id}/{c.round}.md)"
+                        + ("" if a.complete else f"（{INCOMPLETE}）")),
+            "round": c.round, "level": level_of(a),
             "field": "、".join(mic.choice_label(f) for f in c.product.mic_fields) or "—",
-            "tiers": [STATUS_MARK[a.tier(t).status] for t in TIERS],
-            "next": next_tier_label(a.next_tier),
-            "scores": [f"{score1(d.score):.1f}" for d in a.dimensions],
+            "tiers": [marks.get(t, "—") for t in TIERS],
+            "next": next_tier_label(a.next_tier) if a.complete else INCOMPLETE,
+            "scores": [scores.get(k, "—") for k in DIMENSIONS],
         })
     by_level = {lv: [r for r in table if r["level"] == lv] for lv in LEVELS}
     return {"count": len(latest), "levels": [{"level": lv, "count": levels.get(lv, 0)} for lv in LEVELS],
             "fields": sorted(fields.items(), key=lambda kv: (-kv[1], kv[0])), "funnel": funnel,
             "near": near_misses(latest, base=base), "table": table, "by_level": by_level,
             "title": title or "企业总览", "rounds": rounds or [], "footer": footer or {},
-            "dimension_labels": [d.label for d in latest[0].dimensions] if latest else [],
+            "dimension_labels": [DIMENSION_LABELS[k] for k in DIMENSIONS],
             "tier_labels": [TIER_LABELS[t] for t in TIERS],
             "charts": {k: Raw(v) for k, v in charts.items()}}
+
+
+def level_of(a: Assessment) -> str:
+    return a.grade.level if a.grade is not None else "—"
 
 
 _IDENT = re.compile(r"^[A-Za-z0-9_.:\-]+$")

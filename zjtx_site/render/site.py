@@ -8,7 +8,9 @@ values; it writes no file.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import importlib.metadata
 import json
 from pathlib import Path
 from typing import Any, Mapping
@@ -25,12 +27,18 @@ from zjtx_site.render.environment import (
 )
 from zjtx_site.render.escape import Raw, md
 from zjtx_site.render.pages import Chart, Output, Page, code_digest, digest
-from zjtx_site.render.portfolio import methodology_context, portfolio_context
-from zjtx_site.render.report import History, pdf_path, report_context
+from zjtx_site.render.portfolio import (
+    INCOMPLETE,
+    level_of,
+    methodology_context,
+    portfolio_context,
+)
+from zjtx_site.render.report import STATUS_MARK, History, pdf_path, report_context
 from zjtx_site.scoring.engine import Engine, methodology
+from zjtx_site.scoring.fmt import score1
 from zjtx_site.scoring.results import Assessment
 from zjtx_site.version import __version__
-from zjtx_site.vocabulary import next_tier_label
+from zjtx_site.vocabulary import TIERS, next_tier_label
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -41,17 +49,44 @@ def data_revision(companies: list[Any]) -> str:
     return digest(*sorted(f"{c.company_id}/{c.round}:{c.digest}" for c in companies))[:12]
 
 
+def reuse_bases(env: jinja2.Environment, engine: Engine) -> tuple[str, str]:
+    """The parts of every reuse key that are not the page's own data: (pages, charts).
+
+    A chart's bytes are a function of its arguments and the drawing code; a page's
+    also of the templates, the rule sets and the plugins (name, version, source
+    digest, allow-list), which decide every figure it shows."""
+    rules = json.dumps({k: {**dataclasses.asdict(rs), "path": None} for k, rs in engine.rulesets.items()},
+                       sort_keys=True, default=str)
+    chart_base = digest(__version__, code_digest(), _version("matplotlib"))
+    base = digest(chart_base, template_digest(env, builtin_template_names()), digest(rules),
+                  engine.registry.digest(), _version("jinja2"))
+    return base, chart_base
+
+
+def _version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
+
+
+def chart(path: str, chart_base: str, kind: str, args: tuple[Any, ...]) -> Chart:
+    """A chart keyed by its own arguments: it is drawn again exactly when they change."""
+    return Chart(path=path, key=digest(chart_base, kind, repr(args)), kind=kind, args=args)
+
+
+def complete_enough(a: Assessment) -> bool:
+    """Whether the full report can be written: a grade and every tier (a failed dimension or
+    plan maker still leaves a report, marked 评分不完整)."""
+    return a.grade is not None and len(a.tiers) == len(TIERS)
+
+
 def render_site(project: Path, engine: Engine, assessments: list[Assessment],
                 revisions: Mapping[str, Revision] | None = None) -> list[Output]:
     """``revisions``: each company file's last commit (by its path in the project), for the footers."""
     revisions = revisions or {}
     env = environment(project)
-    tdigest = template_digest(env, builtin_template_names())
-    rules_digest = digest(*(json.dumps(engine.rulesets[k].tiers, sort_keys=True, default=str)
-                            for k in sorted(engine.rulesets)))
-    # charts depend on the code and their data only; pages also on templates and rules
-    chart_base = digest(__version__, code_digest())
-    base = digest(chart_base, tdigest, rules_digest)
+    base, chart_base = reuse_bases(env, engine)
     by_company: dict[str, list[Assessment]] = {}
     for a in assessments:
         by_company.setdefault(a.company.company_id, []).append(a)
@@ -63,7 +98,9 @@ def render_site(project: Path, engine: Engine, assessments: list[Assessment],
     # our own identifiers, printed as they are
     footer = {"version": Raw(__version__), "rulesets": Raw(", ".join(sorted(engine.rulesets))),
               "data_revision": Raw(revision)}
-    out += overview_pages(env, base, by_company, assessments, footer)
+    # the overview pages show which rows are incomplete and why
+    failed = digest(*(f for a in assessments for f in a.failures))
+    out += overview_pages(env, digest(base, failed), by_company, assessments, footer)
     out += site_assets()
     out.append(methodology_page(env, engine, base, footer))
     return out
@@ -77,30 +114,34 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
     chain = ""
     for idx, a in enumerate(rounds):
         c = a.company
-        chain = digest(chain, c.digest)        # a round's page depends on its earlier rounds
+        # a round's page depends on its earlier rounds (and on what failed in them)
+        chain = digest(chain, c.digest, *a.failures)
         revision = (revisions or {}).get(company_file(cid, c.round))
         # this round and its earlier ones, never later ones; and where the file comes from
         key = digest(base, chain, repr(revision))
         prefix = f"companies/{cid}/{c.round}"
         dims = a.dimensions
-        out.append(Chart(path=f"{prefix}-radar.svg", key=digest(chart_base, c.digest, "radar"), kind="radar",
-                         args=([d.label for d in dims], [d.score for d in dims])))
-        years = [y.year for y in c.financials]
-        out.append(Chart(path=f"{prefix}-trend.svg", key=digest(chart_base, c.digest, "trend"), kind="trend",
-                         args=(years, {
-                             "营业收入": [y.revenue for y in c.financials],
-                             "主营业务收入": [y.main_revenue for y in c.financials],
-                             "研发费用": [y.rd_expense for y in c.financials],
-                             "净利润": [y.net_profit for y in c.financials]})))
+        out.append(chart(f"{prefix}-radar.svg", chart_base, "radar", ([d.label for d in dims], [d.score for d in dims])))
+        out.append(chart(f"{prefix}-trend.svg", chart_base, "trend", ([y.year for y in c.financials], {
+            "营业收入": [y.revenue for y in c.financials],
+            "主营业务收入": [y.main_revenue for y in c.financials],
+            "研发费用": [y.rd_expense for y in c.financials],
+            "净利润": [y.net_profit for y in c.financials]})))
         chart_md = {"radar": f"![六维诊断雷达图]({c.round}-radar.svg)",
                     "trend": f"![近三年经营趋势]({c.round}-trend.svg)", "rounds": ""}
         if idx > 0:
             upto = rounds[: idx + 1]
-            out.append(Chart(path=f"{prefix}-rounds.svg", key=digest(chart_base, chain, "rounds"), kind="rounds",
-                             args=([r.company.round for r in upto],
-                                   {d.label: [r.dimension(d.key).score for r in upto] for d in upto[-1].dimensions})))
+            # keyed by dimension: a dimension that failed in some round is left out, never shifted
+            shared = [d for d in a.dimensions if all(_has(r, d.key) for r in upto)]
+            out.append(chart(f"{prefix}-rounds.svg", chart_base, "rounds", (
+                [r.company.round for r in upto], {d.label: [r.dimension(d.key).score for r in upto] for d in shared})))
             chart_md["rounds"] = f"![各轮六维得分]({c.round}-rounds.svg)"
-        hist = History(previous=rounds[idx - 1] if idx else None, rounds=tuple(rounds[: idx + 1]))
+        if not complete_enough(a):
+            out.append(Page(path=f"{prefix}.md", key=key,
+                            make=lambda a=a, chart_md=chart_md: incomplete_page(env, a, chart_md)))
+            continue
+        previous = rounds[idx - 1] if idx and complete_enough(rounds[idx - 1]) else None
+        hist = History(previous=previous, rounds=tuple(rounds[: idx + 1]))
 
         def report(a: Assessment = a, hist: History = hist, chart_md: dict[str, str] = chart_md,
                    revision: Revision | None = revision) -> bytes:
@@ -118,17 +159,32 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
                     "rulesets": Raw(", ".join(sorted({t for r in rounds for t in r.rulesets}))),
                     "data_revision": Raw(digest(*(r.company.digest for r in rounds))[:12])},
             rounds=[{"round": r.company.round, "assessed_on": r.company.assessed_on.isoformat(),
-                     "level": r.grade.level, "next": _next_label(r),
+                     "level": level_of(r), "next": _next_label(r),
                      "link": Raw(f"[诊断规划报告]({r.company.round}.md)")} for r in reversed(rounds)]
         ).encode("utf-8")
 
-    out.append(Page(path=f"companies/{cid}/index.md",
-                    key=digest(base, *(r.company.digest for r in rounds), "company"), make=index))
+    out.append(Page(path=f"companies/{cid}/index.md", key=digest(base, chain, "company"), make=index))
     return out
 
 
+def _has(a: Assessment, key: str) -> bool:
+    return any(d.key == key for d in a.dimensions)
+
+
 def _next_label(a: Assessment) -> str:
-    return next_tier_label(a.next_tier)
+    return next_tier_label(a.next_tier) if a.complete else INCOMPLETE
+
+
+def incomplete_page(env: jinja2.Environment, a: Assessment, chart_md: dict[str, str]) -> bytes:
+    """The page of a round whose grade or tiers failed: what failed and what is known, no report."""
+    c = a.company
+    return env.get_template("incomplete.md.j2").render(
+        name=c.basic.name, round=c.round, failures=a.failures, level=level_of(a),
+        dimensions=[{"label": d.label, "score": f"{score1(d.score):.1f}"} for d in a.dimensions],
+        tiers=[{"label": t.label, "status": STATUS_MARK[t.status]} for t in a.tiers],
+        charts={k: Raw(v) for k, v in chart_md.items()},
+        footer={"version": Raw(__version__), "rulesets": Raw(", ".join(a.rulesets) or "—"),
+                "data_revision": Raw(c.digest[:12])}).encode("utf-8")
 
 
 def overview_pages(env: jinja2.Environment, base: str, by_company: dict[str, list[Assessment]],
@@ -159,7 +215,7 @@ def overview_pages(env: jinja2.Environment, base: str, by_company: dict[str, lis
         portfolio(f"rounds/{r}.md", subset, f"{r} 轮企业总览", "../", f"levels-{r}.svg", [], moved)
     out.append(Page(path="index.md", key=all_key + "index", make=lambda: env.get_template("index.md.j2").render(
         companies=[{"link": Raw(f"[{md(a.company.basic.name)}](companies/{a.company.company_id}/index.md)"),
-                    "round": a.company.round, "level": a.grade.level, "next": _next_label(a),
+                    "round": a.company.round, "level": level_of(a), "next": _next_label(a),
                     "rounds": [Raw(f"[{r.company.round}](companies/{r.company.company_id}/{r.company.round}.md)")
                                for r in by_company[a.company.company_id]]} for a in latest],
         rounds=len(assessments), round_links=round_links, data_revision=footer["data_revision"],

@@ -18,19 +18,12 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from zjtx_site.errors import EvaluationError
+from zjtx_site.scoring import guard
 from zjtx_site.scoring import host as plugins
 from zjtx_site.scoring.describe import Methodology, describe_registry
 from zjtx_site.scoring.figures import derive
 from zjtx_site.scoring.metrics import MetricContext
-from zjtx_site.scoring.results import (
-    Assessment,
-    DimensionResult,
-    Gap,
-    Grade,
-    PlanItem,
-    ResultError,
-    TierResult,
-)
+from zjtx_site.scoring.results import Assessment, TierResult
 from zjtx_site.scoring.rules import (
     RuleSet,
     TierContext,
@@ -93,15 +86,6 @@ def _reason(rs: RuleSet, tier: str, base: str) -> str:
     return base
 
 
-def _call(plugin: str, source: str, fn, *args):
-    try:
-        return fn(*args)
-    except ResultError as exc:
-        raise EvaluationError(plugin, source, f"结果无效：{exc}") from None
-    except Exception as exc:  # noqa: BLE001 - a plugin's failure, reported with its name
-        raise EvaluationError(plugin, source, f"{type(exc).__name__}: {exc}") from None
-
-
 def assess(engine: Engine, company: Any, *, forced: str | None = None,
            keep_going: bool = False) -> Assessment:
     reg = engine.registry
@@ -109,9 +93,9 @@ def assess(engine: Engine, company: Any, *, forced: str | None = None,
     source = company.source
     failures: list[str] = []
 
-    def guarded(plugin: str, fn, *args):
+    def guarded(plugin: str, hook: str, check, fn, *args):
         try:
-            return _call(plugin, source, fn, *args)
+            return guard.call(plugin, hook, source, check, fn, *args)
         except EvaluationError as exc:
             if not keep_going:
                 raise
@@ -119,20 +103,14 @@ def assess(engine: Engine, company: Any, *, forced: str | None = None,
             return None
 
     g = reg.grader["grading"]
-    grade = guarded(g.plugin, g.obj.grade, company, ctx)
-    if grade is not None and not isinstance(grade, Grade):
-        grade = _wrong(failures, keep_going, g.plugin, source, "Grade", grade)
+    grade = guarded(g.plugin, "grade()", guard.grade, g.obj.grade, company, ctx)
 
     dims = []
     for key in DIMENSIONS:
         r = reg.dimensions[key]
-        d = guarded(r.plugin, r.obj.evaluate, company, ctx)
-        if d is None:
-            continue
-        if not isinstance(d, DimensionResult) or d.key != key:
-            _wrong(failures, keep_going, r.plugin, source, f"维度 {key} 的 DimensionResult", d)
-            continue
-        dims.append(d)
+        d = guarded(r.plugin, f"维度 {key} 的 evaluate()", guard.dimension(key), r.obj.evaluate, company, ctx)
+        if d is not None:
+            dims.append(d)
 
     rs, base_reason = choose(engine, company.assessed_on, forced)
     tiers: list[TierResult] = []
@@ -140,7 +118,8 @@ def assess(engine: Engine, company: Any, *, forced: str | None = None,
     for tier in TIERS:
         # 创新型 keeps the 2022 rule whatever is forced (2026 rules 第三十条)
         tc = TierContext(ctx=ctx, tier=tier, earlier=earlier, score=None, titles=company.honors.titles)
-        result = guarded(f"规则集 {rs.id}", evaluate_tier, rs, tier, tc, _reason(rs, tier, base_reason))
+        result = guarded(f"规则集 {rs.id}", f"梯度 {tier} 的评价", guard.tier, evaluate_tier, rs, tier, tc,
+                         _reason(rs, tier, base_reason))
         if result is None:
             continue
         tiers.append(result)
@@ -149,29 +128,13 @@ def assess(engine: Engine, company: Any, *, forced: str | None = None,
     gaps, plan = (), ()
     if grade is not None and len(tiers) == len(TIERS):
         p = reg.plan_makers["plan"]
-        made = guarded(p.plugin, p.obj.make, company, grade, tuple(tiers), next_tier)
-        if made is not None and not _is_plan(made):
-            made = _wrong(failures, keep_going, p.plugin, source, "(gaps, plan) 二元组", made)
+        made = guarded(p.plugin, "make()", guard.plan, p.obj.make, company, grade, tuple(tiers), next_tier)
         if made is not None:
             gaps, plan = made
     used = tuple(sorted({t.ruleset for t in tiers}))
     return Assessment(company=company, grade=grade, dimensions=tuple(dims), tiers=tuple(tiers),
                       next_tier=next_tier, gaps=tuple(gaps), plan=tuple(plan), rulesets=used,
                       interpretations=interpretations(), failures=tuple(failures), figures=derive(ctx))
-
-
-def _is_plan(made: Any) -> bool:
-    return (isinstance(made, tuple) and len(made) == 2
-            and isinstance(made[0], tuple) and all(isinstance(g, Gap) for g in made[0])
-            and isinstance(made[1], tuple) and all(isinstance(p, PlanItem) for p in made[1]))
-
-
-def _wrong(failures: list[str], keep_going: bool, plugin: str, source: str, want: str, got: Any):
-    err = EvaluationError(plugin, source, f"应返回 {want}，实际返回 {type(got).__name__}")
-    if not keep_going:
-        raise err
-    failures.append(str(err))
-    return None
 
 
 def methodology(engine: Engine) -> Methodology:

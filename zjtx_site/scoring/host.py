@@ -28,7 +28,9 @@ import pluggy
 from zjtx_site.errors import PluginError
 from zjtx_site.scoring import hookspecs
 from zjtx_site.scoring.describe import check as check_descriptions
+from zjtx_site.scoring.guard import FAULTS
 from zjtx_site.scoring.metrics import Metric
+from zjtx_site.scoring.sources import digest_of, local_digest, object_digest
 from zjtx_site.version import __version__
 from zjtx_site.vocabulary import DIMENSIONS
 
@@ -54,6 +56,7 @@ class PluginInfo:
     version: str
     location: str
     hooks: tuple[str, ...]
+    digest: str = ""     # of the plugin's source files, by content (see sources.py)
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class Registry:
     rulesets: dict[str, Registration] = field(default_factory=dict)
     grader: dict[str, Registration] = field(default_factory=dict)
     plan_makers: dict[str, Registration] = field(default_factory=dict)
+    allow: str = "*"     # the allow-list in force, normalised ("*": none set)
 
     def metric_table(self) -> dict[str, Metric]:
         return {k: r.obj for k, r in self.metrics.items()}
@@ -83,6 +87,12 @@ class Registry:
         for kind in KINDS:
             out += sorted(getattr(self, kind).values(), key=lambda r: r.key)
         return out
+
+    def digest(self) -> str:
+        """Everything about the plugin set a page may depend on: the allow-list and each
+        loaded plugin's name, origin, version and source digest. Part of every reuse key."""
+        return digest_of([f"allow={self.allow}",
+                          *(f"{p.name}|{p.origin}|{p.version}|{p.digest}" for p in self.plugins)])
 
 
 def _builtin(name: str) -> bool:
@@ -180,7 +190,7 @@ def load(project: Path | None = None, extra: list[tuple[str, Any]] | None = None
     pm.add_hookspecs(hookspecs)
     infos: list[PluginInfo] = []
 
-    def add(obj: Any, name: str, origin: str, version: str, location: str) -> None:
+    def add(obj: Any, name: str, origin: str, version: str, location: str, source: str) -> None:
         try:
             pm.register(obj, name=name)
         except ValueError as exc:
@@ -192,15 +202,16 @@ def load(project: Path | None = None, extra: list[tuple[str, Any]] | None = None
         if unmarked:
             raise PluginError(f"插件 {name} 的 {', '.join(unmarked)} 没有用 @hookimpl 标记"
                               f"（前缀 zjtx_ 留给钩子；可用钩子：{', '.join(_hook_names())}）")
-        infos.append(PluginInfo(name, origin, version, location, ()))
+        infos.append(PluginInfo(name, origin, version, location, (), source))
 
     for modname in BUILTIN_MODULES:
-        add(importlib.import_module(modname), modname, "内置", __version__, modname)
+        module = importlib.import_module(modname)
+        add(module, modname, "内置", __version__, modname, object_digest(module))
     from zjtx_site.scoring.builtin.dimensions import builtin_dimension_plugins
 
     for plugin in builtin_dimension_plugins():
         name = f"zjtx_site.scoring.builtin.dimension.{plugin.key}"
-        add(plugin, name, "内置", __version__, "zjtx_site/scoring/data/dimensions.yaml")
+        add(plugin, name, "内置", __version__, "zjtx_site/scoring/data/dimensions.yaml", object_digest(plugin))
     found = sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
     local = sorted((project / "plugins").glob("*.py")) if project is not None and (project / "plugins").is_dir() else []
     _check_allow_list({ep.name for ep in found} | {f"local:{p.stem}" for p in local})
@@ -209,10 +220,10 @@ def load(project: Path | None = None, extra: list[tuple[str, Any]] | None = None
             continue
         try:
             obj = ep.load()
-        except Exception as exc:  # noqa: BLE001 - any import failure is the plugin's
-            raise PluginError(f"无法加载插件 {ep.name}（{ep.value}）：{type(exc).__name__}: {exc}") from None
+        except FAULTS as exc:  # any import failure is the plugin's, sys.exit() at import too
+            raise PluginError(f"无法加载插件 {ep.name}（{ep.value}）：{_fault(exc)}") from None
         dist = ep.dist
-        add(obj, ep.name, "已安装包", dist.version if dist else "?", ep.value)
+        add(obj, ep.name, "已安装包", dist.version if dist else "?", ep.value, object_digest(obj, dist))
     for path in local:
         if not _allowed(f"local:{path.stem}"):
             continue
@@ -220,11 +231,12 @@ def load(project: Path | None = None, extra: list[tuple[str, Any]] | None = None
             obj = _load_local(path)
         except PluginError:
             raise
-        except Exception as exc:  # noqa: BLE001
-            raise PluginError(f"无法加载本地插件 {path}：{type(exc).__name__}: {exc}") from None
-        add(obj, f"local:{path.stem}", "本地插件", "-", str(path))
+        except FAULTS as exc:
+            raise PluginError(f"无法加载本地插件 {path}：{_fault(exc)}") from None
+        # local files by content: editing the file is a new version of the plugin
+        add(obj, f"local:{path.stem}", "本地插件", "-", str(path), local_digest(path))
     for name, obj in extra or ():
-        add(obj, name, "附加", "-", repr(obj))
+        add(obj, name, "附加", "-", repr(obj), object_digest(obj))
 
     try:
         pm.check_pending()
@@ -245,13 +257,20 @@ def load(project: Path | None = None, extra: list[tuple[str, Any]] | None = None
                 impl.function(register=_register_into(reg, kind, impl.plugin_name))
             except PluginError:
                 raise
-            except Exception as exc:  # noqa: BLE001
-                raise PluginError(f"插件 {impl.plugin_name} 的 zjtx_register_{kind} 出错："
-                                  f"{type(exc).__name__}: {exc}") from None
-    reg.plugins = [PluginInfo(i.name, i.origin, i.version, i.location, tuple(hooked.get(i.name, ())))
+            except FAULTS as exc:
+                raise PluginError(f"插件 {impl.plugin_name} 的 zjtx_register_{kind} 出错：{_fault(exc)}") from None
+    reg.plugins = [PluginInfo(i.name, i.origin, i.version, i.location, tuple(hooked.get(i.name, ())), i.digest)
                    for i in infos]
+    allow = _allow_list()
+    reg.allow = "*" if allow is None else ",".join(sorted(allow))
     _check_coverage(reg)
     return reg
+
+
+def _fault(exc: BaseException) -> str:
+    if isinstance(exc, SystemExit):
+        return f"加载时调用了 sys.exit({exc.code!r})"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _unknown_hooks(pm: pluggy.PluginManager) -> list[tuple[str, str]]:

@@ -31,8 +31,9 @@ def mkdocs_config(project: Path, docs: Path, site: Path) -> Path:
     built = f"版本日期 {build_date(project).isoformat()}"
     cfg["copyright"] = f"{cfg['copyright']} · {built}" if cfg.get("copyright") else built
     resolve_search_dictionaries(cfg, project)
-    # beside the project's own mkdocs.yml, so relative paths in it (overrides) still resolve
-    path = project / ".zjtx-mkdocs.yml"
+    # beside the project's own mkdocs.yml, so relative paths in it (overrides) still resolve;
+    # named for this process, like its staging folder
+    path = project / f".zjtx-mkdocs-{os.getpid()}.yml"
     with path.open("w", encoding="utf-8") as fh:
         y.dump(cfg, fh)
     return path

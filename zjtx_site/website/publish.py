@@ -7,7 +7,7 @@ from pathlib import Path
 
 from zjtx_site.errors import UsageError
 
-REVIEWED = ("companies", "content", "templates", "mkdocs.yml")
+REVIEWED = ("companies", "content", "templates", "plugins", "mkdocs.yml")
 
 
 def git(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -26,8 +26,29 @@ def check_publishable(root: Path, rnd: str) -> str:
     return tag
 
 
+def _read_by_build(rel: str) -> bool:
+    """A file the build reads: a company data file or a local plugin."""
+    parts = rel.split("/")
+    return ((len(parts) == 3 and parts[0] == "companies" and parts[2].endswith(".yaml"))
+            or (len(parts) == 2 and parts[0] == "plugins" and parts[1].endswith(".py")))
+
+
+def check_tracked(root: Path) -> None:
+    """Refuse company files and local plugins that git ignores: ``git status`` never shows
+    them, so the tag would hold reports without the data and code they were made from."""
+    listed = git(root, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--",
+                 "companies", "plugins")
+    if listed.returncode != 0:
+        raise UsageError(f"无法列出被 git 忽略的文件：{listed.stderr.strip()}")
+    ignored = sorted(rel for rel in listed.stdout.split("\0") if rel and _read_by_build(rel))
+    if ignored:
+        raise UsageError("以下企业数据文件或本地插件被 git 忽略（.gitignore 等），发布的标签不会包含它们。"
+                         "请取消忽略并提交（git add -f 或修改 .gitignore，再 git commit），然后发布：\n"
+                         + "\n".join(f"  {rel}" for rel in ignored))
+
+
 def check_committed(root: Path) -> None:
-    dirty = git(root, "status", "--porcelain", "--", *REVIEWED).stdout
+    dirty = git(root, "status", "--porcelain", "--untracked-files=all", "--", *REVIEWED).stdout
     if dirty.strip():
         raise UsageError("以下文件有未提交的改动，请先审阅并提交（git add / git commit），再发布：\n" + dirty.rstrip())
 

@@ -1,26 +1,38 @@
 """Writing page values into a staged ``content/``, reusing last build's files.
 
 Each file's key (from render) is compared with the manifest of the last
-build; an unchanged file is copied, not rendered or drawn again. Charts
-are drawn together at the end, on every core (:mod:`.drawing`).
+build, which records for each file its key and the digest of its bytes; an
+unchanged file is copied, not rendered or drawn again, but only when the
+file on disk still has exactly the bytes that were made for that key. So a
+``content/`` that is not the one the manifest describes (an interrupted
+build of older versions, a ``git checkout``, a hand edit) is made again,
+never trusted. Charts are drawn together at the end, on every core
+(:mod:`.drawing`).
 """
 
 from __future__ import annotations
 
-import shutil
+import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from zjtx_site.render.pages import Chart, Output, Page
 from zjtx_site.website.drawing import draw_all
 
+Manifest = dict[str, tuple[str, str]]          # path -> (key, sha256 of the bytes)
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
 
 class Writer:
-    """Writes the staged tree, reusing last build's file when its key matches."""
+    """Writes the staged tree, reusing last build's file when its key and bytes match."""
 
-    def __init__(self, staging: Path, previous: Path, manifest: dict[str, str]):
+    def __init__(self, staging: Path, previous: Path, manifest: Manifest):
         self.staging, self.previous, self.old = staging, previous, manifest
-        self.new: dict[str, str] = {}
+        self.new: dict[str, str] = {}            # path -> key
+        self.hashes: dict[str, str] = {}         # path -> sha256 of the bytes written
         self.rendered = self.reused = 0
         self.charts: list[Chart] = []   # to draw at the end
 
@@ -28,12 +40,22 @@ class Writer:
         target = self.staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         self.new[rel] = key
-        prev = self.previous / rel
-        if self.old.get(rel) == key and prev.is_file():
-            shutil.copyfile(prev, target)
-            self.reused += 1
-            return True
-        return False
+        old = self.old.get(rel)
+        if old is None or old[0] != key:
+            return False
+        try:
+            data = (self.previous / rel).read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return False
+        if sha(data) != old[1]:
+            return False
+        self._put(rel, data)
+        self.reused += 1
+        return True
+
+    def _put(self, rel: str, data: bytes) -> None:
+        (self.staging / rel).write_bytes(data)
+        self.hashes[rel] = sha(data)
 
     def write(self, output: Output) -> None:
         if isinstance(output, Chart):
@@ -44,7 +66,7 @@ class Writer:
 
     def put(self, page: Page) -> None:
         if not self._reuse(page.path, page.key):
-            (self.staging / page.path).write_bytes(page.make())
+            self._put(page.path, page.make())
             self.rendered += 1
 
     def draw_charts(self, progress: Callable[[str], None]) -> None:
@@ -52,6 +74,9 @@ class Writer:
         if not jobs:
             return
         for chart, data in zip(jobs, draw_all(jobs)):
-            (self.staging / chart.path).write_bytes(data)
+            self._put(chart.path, data)
             self.rendered += 1
         progress(f"已绘制 {len(jobs)} 张图表")
+
+    def manifest(self) -> Manifest:
+        return {rel: (key, self.hashes[rel]) for rel, key in self.new.items()}
