@@ -27,6 +27,8 @@ from zjtx_site.intake.loader import load_file
 from zjtx_site.scoring import engine as scoring
 from zjtx_site.scoring import guard, host
 from zjtx_site.scoring.builtin.dimensions import BandDimension, dimension_data
+from zjtx_site.scoring.builtin.grading import Grader
+from zjtx_site.scoring.builtin.plan import PlanMaker
 from zjtx_site.scoring.hookspecs import hookimpl
 from zjtx_site.scoring.results import DimensionResult, Indicator
 
@@ -55,6 +57,9 @@ class Chain:
 
     def __init__(self, fn):
         self.fn = fn
+
+    def describe(self):
+        return builtin("chain").describe()
 
     def evaluate(self, company, metrics):
         return self.fn(company, metrics)
@@ -126,9 +131,7 @@ def test_the_real_chain_evaluator_passes_the_checks():
 
 
 def test_a_plan_maker_returning_none_is_a_failure_not_an_empty_plan():
-    class NoPlan:
-        key = "plan"
-
+    class NoPlan(PlanMaker):
         def make(self, company, grade, tiers, next_tier):
             return None
 
@@ -140,9 +143,7 @@ def test_a_plan_maker_returning_none_is_a_failure_not_an_empty_plan():
 
 
 def test_a_grader_returning_none_is_a_failure():
-    class NoGrade:
-        key = "grading"
-
+    class NoGrade(Grader):
         def grade(self, company, metrics):
             return None
 
@@ -184,6 +185,9 @@ NONE_FOR_ONE = f"""
 
         def __init__(self):
             self.inner = BandDimension("chain", dimension_data()["chain"])
+
+        def describe(self):
+            return self.inner.describe()
 
         def evaluate(self, company, metrics):
             if company.company_id == "{FAILING}":

@@ -167,6 +167,8 @@ def movers(by_company: Mapping[str, list[Assessment]], round_id: str) -> list[di
             continue
         a, p = rounds[idx], rounds[idx - 1]
         what = []
+        if a.grade is None or p.grade is None:      # an incomplete round (--keep-going): no comparison
+            continue
         if a.grade.level != p.grade.level:
             what.append(f"级别 {p.grade.level} → {a.grade.level}")
         for t in a.tiers:
