@@ -137,7 +137,7 @@ def tricky_text() -> str:
     data["basic"].update(name="=SUM(A1)", contact={"mobile": "013800000000"}, founded_on="1862-01-01",
                          credit_code="91440101MA9JR2D6XM")
     data["financials"][2].update(debt_ratio=Decimal("0.6"), net_profit=Decimal("-12.5"),
-                                 total_assets=Decimal("0.1234567890123456789"), employees=3)
+                                 total_assets=Decimal("98765432109.987654"), employees=3)
     data["innovation"] = {"science_awards": []}
     data["refinement"] = {"management_certs_other": ["无", "华南理工大学、中山大学", '带"引号', " 前后空格 "]}
     data["honors"]["titles"] = ["srdi_sme", "high_tech"]          # not in the table's order
@@ -158,7 +158,7 @@ def test_tricky_values_round_trip_exactly(tmp_path):
     assert clean["basic"]["name"] == "=SUM(A1)"
     assert clean["basic"]["contact"]["mobile"] == "013800000000"
     assert clean["basic"]["founded_on"] == date(1862, 1, 1)
-    assert clean["financials"][2]["total_assets"] == Decimal("0.1234567890123456789")
+    assert clean["financials"][2]["total_assets"] == Decimal("98765432109.987654")
     assert clean["financials"][2]["debt_ratio"] == Decimal("0.6")
     assert clean["refinement"]["management_certs_other"] == ("无", "华南理工大学、中山大学", '带"引号', " 前后空格 ")
     assert clean["honors"]["titles"] == ("srdi_sme", "high_tech")
