@@ -194,7 +194,13 @@ def test_form_prefills_the_latest_round_and_import_writes_the_same_data(project,
     assert code == 0 and "2026.yaml" in stdout
     meta = {r[1]: r[2] for r in load_workbook(out)[KEYS_SHEET].iter_rows(values_only=True) if r[0] == "meta"}
     assert meta["round"] == "2026"
+    # a form made for another company is refused (it would overwrite that company's data)...
     code, stdout, err = run(capsys, "-C", project, "import", out, "--company-id", "gz-copy-co", "--round", "2026")
+    assert code == 1 and "这份表单是为企业 gz-jirui-drive 生成的" in err and "--force" in err
+    assert not (project / "companies" / "gz-copy-co").exists()
+    # ...unless forced
+    code, stdout, err = run(capsys, "-C", project, "import", out, "--company-id", "gz-copy-co", "--round", "2026",
+                            "--force")
     assert code == 0, err
     written = project / "companies" / "gz-copy-co" / "2026.yaml"
     original = (project / "companies" / "gz-jirui-drive" / "2026.yaml").read_text("utf-8")

@@ -14,6 +14,7 @@ from typing import Callable
 
 from zjtx_site.errors import BuildError, EvaluationError
 from zjtx_site.intake.loader import load_project
+from zjtx_site.intake.problems import Problem
 from zjtx_site.render.site import render_site
 from zjtx_site.scoring.engine import assess, make_engine
 from zjtx_site.scoring.results import Assessment
@@ -27,6 +28,7 @@ class BuildResult:
     reused: int
     skipped_files: tuple[str, ...]
     site_built: bool
+    warnings: tuple[Problem, ...] = ()   # plausibility and other data warnings, built anyway
 
 
 def build(project: Path, *, keep_going: bool = False, forced: str | None = None,
@@ -55,4 +57,5 @@ def build(project: Path, *, keep_going: bool = False, forced: str | None = None,
     progress(f"已生成 {len({a.company.company_id for a in assessments})} 家企业的报告")
     writer = publish_outputs(project, outputs, run_site=run_site, progress=progress)
     return BuildResult(pages=sum(1 for k in writer.new if k.endswith(".md")), rendered=writer.rendered,
-                       reused=writer.reused, skipped_files=data.invalid_files, site_built=run_site)
+                       reused=writer.reused, skipped_files=data.invalid_files, site_built=run_site,
+                       warnings=tuple(p for p in data.problems if not p.is_error))

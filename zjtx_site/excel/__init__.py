@@ -14,6 +14,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from zjtx_site.errors import FormError as FormError  # re-exported: the form's own error
+
 # what people type is read as company files read it (intake), re-exported for the excel modules
 from zjtx_site.intake.numbers import plain as tidy  # noqa: F401
 from zjtx_site.intake.typed import PLAIN as _PLAIN  # noqa: F401
