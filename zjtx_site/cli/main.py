@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from zjtx_site import __version__
-from zjtx_site.errors import UsageError
+from zjtx_site.errors import UsageError, ZjtxError
 
 
 def _project(args: argparse.Namespace) -> Path:
@@ -110,7 +110,7 @@ def _print_warnings(warnings) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from zjtx_site.build import build
-    from zjtx_site.errors import BuildError, PluginError
+    from zjtx_site.errors import BuildError, FontMissing, PluginError
 
     root = _project(args)
     try:
@@ -122,6 +122,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     except PluginError as exc:
         print(f"构建失败：插件加载失败：{exc}。content/ 和 site/ 保持不变。", file=sys.stderr)
+        return 1
+    except FontMissing as exc:
+        print(f"构建失败：{exc}\ncontent/ 和 site/ 保持不变。", file=sys.stderr)
         return 1
     _print_warnings(result.warnings)
     if result.skipped_files:
@@ -199,6 +202,9 @@ def _main(argv: list[str] | None, real_stderr) -> int:
     except UsageError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except ZjtxError as exc:     # a message written for the reader, never a traceback
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -36,6 +36,7 @@ from openpyxl.utils.datetime import (
 )
 
 from zjtx_site.errors import FormError
+from zjtx_site.excel import column_letter
 
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384     # Excel's own sheet limits
 MAX_META_BYTES = 16 * 1024 * 1024              # workbook.xml, styles, relationships
@@ -59,15 +60,7 @@ class Cell:
 
     @property
     def ref(self) -> str:
-        return f"{column_name(self.col)}{self.row}"
-
-
-def column_name(index: int) -> str:
-    out = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+        return f"{column_letter(self.col)}{self.row}"
 
 
 def split_ref(ref: str) -> tuple[int, int] | None:
@@ -273,11 +266,11 @@ class Book:
     def check_dimension(self, sheet: Sheet, max_rows: int, max_cols: int, hint: str) -> None:
         size = self.dimension(sheet)
         if size and (size[0] > max_rows or size[1] > max_cols):
-            raise self.error(self.outside(sheet, column_name(size[1]) + str(size[0]), max_rows, max_cols, hint))
+            raise self.error(self.outside(sheet, column_letter(size[1]) + str(size[0]), max_rows, max_cols, hint))
 
     def outside(self, sheet: Sheet, ref: str, max_rows: int, max_cols: int, hint: str) -> str:
         return (f"工作表「{sheet.name}」用到了 {ref}，超出了它应有的大小（不超过 {max_rows} 行、"
-                f"{column_name(max_cols)} 列）；{hint}")
+                f"{column_letter(max_cols)} 列）；{hint}")
 
     def strings(self, reading: list[Sheet]) -> list[str]:
         """The shared strings, no more of them than the sheets being read could use."""
@@ -335,7 +328,7 @@ class Book:
                         where = split_ref(el.get("r", ""))
                         row, col = where if where else (row, col + 1)
                         if row > max_rows or col > max_cols:
-                            raise self.error(self.outside(sheet, column_name(col) + str(row),
+                            raise self.error(self.outside(sheet, column_letter(col) + str(row),
                                                           max_rows, max_cols, hint))
                         cell = _cell(el, row, col, strings, formats, epoch)
                         if cell is not None:
