@@ -28,14 +28,13 @@ import operator
 import re
 import time
 from collections import Counter
-from urllib.parse import quote
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterator
+from urllib.parse import quote
 
 from zjtx_site.errors import RegistryError
-from zjtx_site.excel.xlsx import Book
 from zjtx_site.excel import (
     _PLAIN,
     column_letter,
@@ -44,6 +43,7 @@ from zjtx_site.excel import (
     parse_decimal,
     tidy,
 )
+from zjtx_site.excel.xlsx import Book
 from zjtx_site.intake import creditcode
 from zjtx_site.intake.fields import choice_key, lookup
 from zjtx_site.intake.schema import COMPANY, MIC_FIELDS, SIX_FOUNDATIONS
@@ -626,8 +626,8 @@ def summary_markdown(data: dict) -> str:
         lines += ["", "## 有问题的行", ""]
         if data["errors_truncated"]:
             rest = data["errors_total"] - len(data["errors"])
-            lines += [f"（只列出前 {len(data['errors'])} 个问题，另有 {rest} 个未列出；"
-                      "全部问题见输出 CSV 的“问题”列。）", ""]
+            lines += [(f"（只列出前 {len(data['errors'])} 个问题，另有 {rest} 个未列出；"
+                       "全部问题见输出 CSV 的“问题”列。）"), ""]
         lines += ["| 行 | 列 | 问题 |", "|---:|---|---|"]
         for e in data["errors"]:
             lines.append(f"| {e['row']} | {md(e['column'])} | {md(e['message'])} |")

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from math import isfinite
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, Self
 from xml.etree import ElementTree
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
@@ -99,7 +99,7 @@ class _Prefixed:
             return out
         return self.rest.read(n)
 
-    def __enter__(self) -> "_Prefixed":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -153,7 +153,7 @@ class Book:
         self.merges: dict[str, list[tuple[int, int, int, int]]] = {}
         self._strings: list[str] | None = None
 
-    def __enter__(self) -> "Book":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -23,7 +23,7 @@ _FULL_DIGIT = re.compile("[\uff10-\uff19]")
 LIST_SPLIT = re.compile(r"\s*[，、,；;]\s*")
 # a key followed by a full-width colon: at a line's start ("revenue：1"),
 # after "- " ("- year：2024") or inside a flow mapping ("{year：2024")
-_KEY_COLON = re.compile(r"(?:^\s*(?:-\s+)?|[{,]\s*)[A-Za-z_][A-Za-z0-9_]*\s*(：)")
+_KEY_COLON = re.compile(r"(?:^\s*(?:-\s+)?|[{,]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*：")
 
 
 def normalize_text(text: str) -> str:
@@ -102,19 +102,22 @@ def list_fix(items: list[str], valid) -> str | None:
     return "[" + ", ".join(str(c) for c in codes) + "]"
 
 
-def colon_lines(text: str) -> list[tuple[int, int, str]]:
+def colon_lines(text: str, keys: frozenset[str] | None = None) -> list[tuple[int, int, str]]:
     """(line, column, corrected line) of every key followed by a full-width
-    colon, 1-based; comments are left alone (“# 其中：研发人员”)."""
+    colon, 1-based; comments are left alone (“# 其中：研发人员”). With
+    ``keys``, only those keys count (a text item "- ABC：x" is no key)."""
+    if "：" not in text:
+        return []
     out = []
     for n, line in enumerate(text.splitlines(), 1):
         code = line.split(" #", 1)[0] if not line.lstrip().startswith("#") else ""
-        hits = list(_KEY_COLON.finditer(code))
+        hits = [m for m in _KEY_COLON.finditer(code) if keys is None or m.group(1) in keys]
         if not hits:
             continue
-        fixed = line
+        fixed = code.rstrip()
         for m in reversed(hits):
-            i = m.start(1)
+            i = m.end() - 1
             rest = fixed[i + 1:]
             fixed = fixed[:i] + ":" + ("" if rest.startswith(" ") or not rest else " ") + rest
-        out.append((n, hits[0].start(1) + 1, fixed.strip()))
+        out.append((n, hits[0].end(), fixed.strip()))
     return out

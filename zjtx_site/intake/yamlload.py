@@ -26,8 +26,9 @@ from ruamel.yaml.reader import ReaderError
 
 from zjtx_site.intake import fastyaml
 from zjtx_site.intake.fastyaml import BadNumber, DateText  # noqa: F401  (re-exported for validate, scaffold)
+from zjtx_site.intake.fields import walk
 from zjtx_site.intake.problems import DocPath, Problem
-from zjtx_site.intake.schema import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from zjtx_site.intake.schema import COMPANY, MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 from zjtx_site.intake.typed import colon_lines
 
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -177,14 +178,20 @@ def parse(text: str, shown: str) -> Any:
         raise LoadFailure(Problem(file=shown, message=_chinese(str(exc)))) from None
     except RecursionError:
         raise LoadFailure(Problem(file=shown, message=f"嵌套层级过深（上限 {MAX_DEPTH} 层）")) from None
+    _full_width_colons(text, shown, _KEYS)
     _check_shape(data, shown)
     return data
 
 
-def _full_width_colons(text: str, shown: str) -> None:
-    """When YAML cannot read a file, a key followed by "：" is the likeliest
-    cause, and the parser notices it lines later: name each such line."""
-    found = colon_lines(text)
+# every key of the field table: after a clean parse, only these count as keys
+_KEYS = frozenset(f.key for _, f in walk(COMPANY))
+
+
+def _full_width_colons(text: str, shown: str, keys: frozenset[str] | None = None) -> None:
+    """A key followed by "：" makes YAML read the line as text: the parser
+    notices lines later, or not at all (``niche_years：13`` is then a value).
+    Name each such line, with the line as it should read."""
+    found = colon_lines(text, keys)
     if found:
         raise LoadFailure(*(Problem(
             file=shown, line=n, column=col,

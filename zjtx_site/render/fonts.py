@@ -12,9 +12,9 @@ what to install on each system.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from matplotlib import font_manager
 
