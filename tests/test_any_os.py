@@ -97,15 +97,6 @@ def test_a_newly_installed_font_is_found_by_scanning_once():
 
 # a machine without any Chinese font -------------------------------------------------------------
 
-@pytest.fixture
-def no_cjk_font(monkeypatch):
-    latin = [f for f in font_manager.fontManager.ttflist if f.name.startswith("DejaVu")]
-    monkeypatch.setattr(fonts, "installed", lambda: latin)
-    monkeypatch.setattr(fonts, "rescanned", lambda: latin)
-    monkeypatch.setattr(charts, "_font", None)
-    monkeypatch.delenv(fonts.SETTING, raising=False)
-
-
 ADVICE = ("Windows", "Microsoft YaHei", "macOS", "PingFang SC", "Debian/Ubuntu", "fonts-noto-cjk", "ZJTX_FONT")
 
 

@@ -143,17 +143,7 @@ def test_trend_leaves_a_gap_for_an_unreported_year():
     assert {line.get_label() for line in left.get_lines()} >= {"营业收入", "主营业务收入"}
 
 
-@pytest.fixture
-def no_font(monkeypatch):
-    """A machine whose fonts (cached or on disk) hold no Chinese family."""
-    latin = [f for f in font_manager.fontManager.ttflist if f.name.startswith("DejaVu")]
-    monkeypatch.setattr(fonts, "installed", lambda: latin)
-    monkeypatch.setattr(fonts, "rescanned", lambda: latin)
-    monkeypatch.setattr(charts, "_font", None)
-    monkeypatch.delenv(fonts.SETTING, raising=False)
-
-
-def test_a_missing_font_fails_with_a_clear_message(no_font):
+def test_a_missing_font_fails_with_a_clear_message(no_cjk_font):
     with pytest.raises(charts.FontMissing) as exc:
         charts.radar(DIMS, SCORES)
     msg = str(exc.value)
@@ -166,7 +156,7 @@ def test_a_missing_font_fails_with_a_clear_message(no_font):
             draw()
 
 
-def test_a_missing_font_stops_the_build(no_font, tmp_path):
+def test_a_missing_font_stops_the_build(no_cjk_font, tmp_path):
     from report_helpers import build, make_project
 
     project = make_project(tmp_path / "p", ["gz-shuobai-materials"])
