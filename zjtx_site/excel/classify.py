@@ -63,6 +63,7 @@ NONE_FIELD = "none"
 # prefix such a cell with a single quote, which spreadsheets show as text.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _INERT = "'"
+_LIVE = re.compile("(?:^|\x1f)[=+\\-@\t\r]")
 
 
 # Columns ----------------------------------------------------------------------
@@ -447,7 +448,11 @@ def classify(source: Path, output: Path, *, sheet: str | None = None, chart: boo
         write = csv.writer(out).writerow
 
         def emit(row: list[Any]) -> None:
-            write([_INERT + c if c.__class__ is str and c.startswith(FORMULA_START) else c for c in row])
+            # row[0] is the row number; the rest are text. One C-speed search per
+            # row; only a row with a live cell is rebuilt
+            if _LIVE.search("\x1f".join(row[1:])):
+                row = [_INERT + c if c.__class__ is str and c.startswith(FORMULA_START) else c for c in row]
+            write(row)
 
         width = len(cols.headers)
         emit(["行号", *cols.headers, *OUT_COLUMNS])
