@@ -124,3 +124,17 @@ def test_the_registry_grades_official_names(tmp_path):
     assert sum(s.fields["rail"].values()) == 2        # 先进轨道交通装备 (2025, §5) and 设备 (Appendix A)
     assert sum(s.fields["key_software"].values()) == 2
     assert {c.value for c in MIC_FIELDS} <= set(s.fields)
+
+
+def test_the_form_lets_an_official_name_be_typed(tmp_path, valid_text):
+    form = tmp_path / "f.xlsx"
+    form.write_bytes(form_bytes(parse(valid_text, "x"), company_id="gz-jirui-drive", round_id="2026"))
+    wb = load_workbook(form)
+    ws = wb[FORM_SHEET]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "上交所科创板")
+    dv = next(dv for dv in ws.data_validations.dataValidation if cell.coordinate in dv.sqref)
+    assert dv.errorStyle == "warning"          # Excel warns, and keeps 科创板
+    cell.value = "科创板"
+    wb.save(form)
+    result = import_form(form)
+    assert result.ok and result.clean["basic"]["listing"]["venue"] == "star_market"

@@ -328,3 +328,16 @@ def test_a_stray_cell_far_down_a_registry_is_streamed(tmp_path):
     wb.save(src)
     s = classify(src, tmp_path / "o.csv", chart=False)
     assert (s.graded, s.bad_rows) == (1, 1)          # the stray row is reported, not loaded as a grid
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\",\"y\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)"])
+def test_the_form_writes_formula_looking_text_as_text(tmp_path, text):
+    data = parse(JIRUI.read_text("utf-8"), "x")
+    data["basic"]["name"] = text
+    data["product"]["industry_leaders"] = [text]
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(form_bytes(data, company_id=CID, round_id=RND))
+    with zipfile.ZipFile(path) as z:
+        sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert not any(re.search(rb"<(?:\w+:)?f[ >]", x) for x in sheets)     # no formula anywhere
+    assert import_form(path).data["basic"]["name"] == text                 # and the text comes back

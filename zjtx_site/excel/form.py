@@ -395,6 +395,9 @@ class _FormWriter:
         elif kind is Kind.BOOL:
             dv = DataValidation(type="list", formula1=f'"{BOOL_TRUE},{BOOL_FALSE}"', **args)
         elif kind is Kind.ENUM:
+            if any(c.aliases for c in f.choices):
+                # a warning, not a stop: an official name typed in (科创板) is imported too
+                args["errorStyle"] = "warning"
             dv = DataValidation(type="list", formula1=self.list_range(f), **args)
         elif kind in (Kind.INT, Kind.YEAR, Kind.MONEY, Kind.NUMBER, Kind.PERCENT):
             lo, hi = f.min, f.max
