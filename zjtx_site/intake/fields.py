@@ -7,8 +7,8 @@ Excel form, reports) reads it from there, never from a literal of its own.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
-import functools
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -112,6 +112,12 @@ class Field:
     max_len: int | None = None
     section: str = ""
     plausible: Plausible | None = None
+    # every spelling of every choice (choice_key) → the choice; built once, with the field
+    _names: dict[str, Choice] | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.choices:
+            object.__setattr__(self, "_names", _choice_index(self.choices))
 
     def child(self, key: str) -> "Field | None":
         for c in self.children:
@@ -132,9 +138,9 @@ class Field:
     def choice_for(self, text: object) -> Choice | None:
         """The choice a written value names: its code, its label or one of its
         official aliases, however spaced or full-width; None when none does."""
-        if not isinstance(text, str):
+        if not isinstance(text, str) or self._names is None:
             return next((c for c in self.choices if c.value == text and type(c.value) is type(text)), None)
-        return _choice_index(self.choices).get(choice_key(text))
+        return self._names.get(text) or self._names.get(choice_key(text))
 
     def allowed_text(self) -> str:
         """What a valid value looks like, in the words staff read."""
@@ -176,7 +182,6 @@ class Field:
         return ""
 
 
-@functools.cache
 def _choice_index(choices: tuple[Choice, ...]) -> dict[str, Choice]:
     index: dict[str, Choice] = {}
     for c in choices:

@@ -19,19 +19,20 @@ from zjtx_site.intake.problems import DocPath, Problem, Severity, dotted
 from zjtx_site.intake.schema import COMPANY
 
 
+# (records key, its path, the fields with soft bounds), from the table, once
+_RULES = tuple(
+    (key, tuple(key.split(".")), tuple(c for c in f.children if c.plausible is not None))
+    for key, f in walk(COMPANY) if f.kind is Kind.RECORDS and any(c.plausible for c in f.children))
+
+
 def check(clean: dict[str, Any], shown: str) -> list[Problem]:
     """Warnings for the validated data of one file (values that failed
     validation are None and are skipped)."""
     out: list[Problem] = []
-    for key, records_field in walk(COMPANY):
-        if records_field.kind is not Kind.RECORDS:
-            continue
+    for key, base, fields in _RULES:
         records = _get(clean, key)
-        if not records:
-            continue
-        base = tuple(key.split("."))
-        for f in records_field.children:
-            if f.plausible is not None:
+        if records:
+            for f in fields:
                 out += _Series(shown, f, base, records, clean).problems()
     return out
 

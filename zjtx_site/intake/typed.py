@@ -102,11 +102,25 @@ def list_fix(items: list[str], valid) -> str | None:
     return "[" + ", ".join(str(c) for c in codes) + "]"
 
 
+def _after_ascii_word(text: str) -> bool:
+    """Whether some "：" follows a Latin letter, digit or underscore: the
+    "：" of comments ("其中：研发人员") follow Chinese, and are skipped cheaply."""
+    i = text.find("：")
+    while i >= 0:
+        j = i - 1
+        while j >= 0 and text[j] in " \t":
+            j -= 1
+        if j >= 0 and text[j].isascii() and (text[j].isalnum() or text[j] == "_"):
+            return True
+        i = text.find("：", i + 1)
+    return False
+
+
 def colon_lines(text: str, keys: frozenset[str] | None = None) -> list[tuple[int, int, str]]:
     """(line, column, corrected line) of every key followed by a full-width
     colon, 1-based; comments are left alone (“# 其中：研发人员”). With
     ``keys``, only those keys count (a text item "- ABC：x" is no key)."""
-    if "：" not in text:
+    if not _after_ascii_word(text):
         return []
     out = []
     for n, line in enumerate(text.splitlines(), 1):
