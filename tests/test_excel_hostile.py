@@ -341,3 +341,20 @@ def test_the_form_writes_formula_looking_text_as_text(tmp_path, text):
         sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")]
     assert not any(re.search(rb"<(?:\w+:)?f[ >]", x) for x in sheets)     # no formula anywhere
     assert import_form(path).data["basic"]["name"] == text                 # and the text comes back
+
+
+def test_a_hostile_number_in_the_yaml_is_written_to_the_form_as_text(tmp_path):
+    data = parse(JIRUI.read_text("utf-8").replace("debt_ratio: 41.5", "debt_ratio: 1e-999999999"), "x")
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(form_bytes(data, company_id=CID, round_id=RND))     # not a billion zeros
+    result = import_form(path)
+    assert any("应为数字，实际是“1E-999999999”" in p.format() for p in result.problems)
+
+
+def test_a_registry_revenue_with_endless_decimals_is_a_bad_row(tmp_path):
+    src = tmp_path / "r.csv"
+    src.write_text("企业名称,统一社会信用代码,营业收入（万元）,主导产品所属领域\n"
+                   f"甲,{code(1)},0.{'0' * 100_000}1,新材料\n乙,{code(2)},100,新材料\n", encoding="utf-8")
+    s = classify(src, tmp_path / "o.csv", chart=False)
+    assert (s.graded, s.bad_rows) == (1, 1)
+    assert "营业收入超出范围：小数位数过多" in s.errors[0]["message"]

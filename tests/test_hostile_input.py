@@ -22,7 +22,7 @@ from zjtx_site.intake.yamlload import LoadFailure, read_bytes
 REPO = Path(__file__).resolve().parent.parent
 SHOWN = "companies/gz-test/2026.yaml"
 MEMORY_LIMIT = 768 * 1024 * 1024
-posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs and /dev/zero")
+posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs, /dev/zero, links without privileges")
 
 
 def replace_once(text: str, old: str, new: str) -> str:
@@ -70,6 +70,7 @@ def test_dev_zero_link_fifo_and_tiny_number_give_three_messages(make_project, va
 
 # links and special files ------------------------------------------------------------------
 
+@posix_only
 def test_link_to_a_file_outside_the_project_is_refused(make_project, valid_text, tmp_path, capsys):
     outside = tmp_path / "elsewhere.yaml"
     outside.write_text(valid_text, "utf-8")
@@ -82,6 +83,7 @@ def test_link_to_a_file_outside_the_project_is_refused(make_project, valid_text,
     assert "gz-a/2026.yaml" in line and "符号链接" in line
 
 
+@posix_only
 def test_linked_company_folder_is_refused(make_project, valid_text, tmp_path, capsys):
     other = tmp_path / "other" / "gz-b"
     other.mkdir(parents=True)
@@ -95,6 +97,7 @@ def test_linked_company_folder_is_refused(make_project, valid_text, tmp_path, ca
     assert "符号链接" in line
 
 
+@posix_only
 def test_companies_folder_linked_out_of_the_project_is_refused(tmp_path, valid_text, capsys):
     data = tmp_path / "data"
     (data / "gz-a").mkdir(parents=True)
@@ -106,6 +109,7 @@ def test_companies_folder_linked_out_of_the_project_is_refused(tmp_path, valid_t
     assert code == 1 and "指向项目以外的符号链接" in err
 
 
+@posix_only
 def test_explicit_target_that_is_a_link_is_refused(make_project, valid_text, tmp_path, capsys):
     outside = tmp_path / "x.yaml"
     outside.write_text(valid_text, "utf-8")

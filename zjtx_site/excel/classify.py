@@ -46,6 +46,7 @@ from zjtx_site.excel import (
 from zjtx_site.excel.xlsx import Book
 from zjtx_site.intake import creditcode
 from zjtx_site.intake.fields import choice_key, lookup
+from zjtx_site.intake.numbers import out_of_bounds
 from zjtx_site.intake.schema import COMPANY, MIC_FIELDS, SIX_FOUNDATIONS
 from zjtx_site.render.escape import md
 
@@ -508,8 +509,12 @@ def _grade_rows(rows, cols: Columns, scale: Scale, summary: Summary, emit, width
             errs.append(("revenue", "缺少营业收入"))
         else:
             rev = _revenue(rev_text, factor)
+            # a bounded number is short; only a long cell can hide 300,000 decimals
+            why = out_of_bounds(rev) if rev is not None and len(rev_text) > 30 else None
             if rev is None:
-                errs.append(("revenue", f"营业收入应为数字（万元），实际是“{rev_text.strip()}”"))
+                errs.append(("revenue", f"营业收入应为数字（万元），实际是“{_short(rev_text)}”"))
+            elif why:
+                errs.append(("revenue", f"营业收入超出范围：{why}"))
             elif rev < zero:
                 errs.append(("revenue", f"营业收入不能为负数：{rev_text.strip()}"))
         codes: list[str] = []
@@ -554,6 +559,11 @@ def _grade_rows(rows, cols: Columns, scale: Scale, summary: Summary, emit, width
              [n, *cells[:width], level, band, "是" if matched else "否", ""])
         if progress and summary.rows % 100000 == 0:
             progress(f"已处理 {summary.rows} 行")
+
+
+def _short(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 _REV_UNIT = re.compile(r"(万元|万|亿元|亿|元)\Z")
