@@ -135,7 +135,7 @@ def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 400_000
     with tempfile.TemporaryDirectory(prefix="zjtx-classify-") as tmp:
         base, _, _ = grade(Path(tmp), max(n // 10, 1000))
-        res, wall, bad = grade(Path(tmp), n)
+        res, wall, _bad = grade(Path(tmp), n)
         peak_mb = res["peak_kb"] / 1024          # KiB on Linux
         base_mb = base["peak_kb"] / 1024
         print(f"graded {res['graded']:,} rows, {res['bad']} bad rows reported; levels {res['levels']}")

@@ -103,7 +103,7 @@ ADVICE = ("Windows", "Microsoft YaHei", "macOS", "PingFang SC", "Debian/Ubuntu",
 def test_build_without_a_font_says_what_to_install(no_cjk_font, tmp_path, capsys):
     root = tmp_path / "p"
     shutil.copytree(REPO / "companies" / "gz-jirui-drive", root / "companies" / "gz-jirui-drive")
-    code, out, err = run(capsys, "-C", root, "build")
+    code, _out, err = run(capsys, "-C", root, "build")
     assert code == 1
     assert "构建失败：找不到图表所需的中文字体" in err and "保持不变" in err
     for word in ADVICE:
@@ -113,7 +113,7 @@ def test_build_without_a_font_says_what_to_install(no_cjk_font, tmp_path, capsys
 def test_classify_without_a_font_still_writes_its_results(no_cjk_font, tmp_path, capsys):
     src = tmp_path / "r.csv"
     src.write_text("企业名称,统一社会信用代码,营业收入（万元）,主导产品所属领域\n", encoding="utf-8")
-    code, out, err = run(capsys, "classify", src)
+    code, _out, err = run(capsys, "classify", src)
     assert code == 0 and "未生成图表：找不到图表所需的中文字体" in err and "Windows" in err
 
 

@@ -172,16 +172,16 @@ def test_a_mobile_typed_as_a_number_is_kept_as_text_and_never_echoed(form, proje
 # the import: identity ------------------------------------------------------------------------
 
 def test_company_and_round_default_from_the_form(form, project, capsys):
-    code, out, err = run(capsys, "-C", project, "import", form)
+    code, _out, err = run(capsys, "-C", project, "import", form)
     assert code == 0, err
     assert (project / "companies" / CID / f"{RND}.yaml").is_file()
 
 
 def test_a_form_of_another_round_is_an_error_unless_forced(form, project, capsys):
-    code, out, err = run(capsys, "-C", project, "import", form, "--round", "2027")
+    code, _out, err = run(capsys, "-C", project, "import", form, "--round", "2027")
     assert code == 1 and "这份表单是为 2026 轮生成的，不能直接导入为 2027 轮" in err and "--force" in err
     assert not (project / "companies" / CID).exists()
-    code, out, err = run(capsys, "-C", project, "import", form, "--round", "2027", "--force")
+    code, _out, err = run(capsys, "-C", project, "import", form, "--round", "2027", "--force")
     assert code == 0 and "警告：这份表单是为 2026 轮生成的" in err
     assert (project / "companies" / CID / "2027.yaml").is_file()
 
@@ -189,7 +189,7 @@ def test_a_form_of_another_round_is_an_error_unless_forced(form, project, capsys
 def test_a_blank_form_needs_the_company_id(tmp_path, project, capsys):
     blank = tmp_path / "blank.xlsx"
     assert run(capsys, "form", "--round", "2026", "-o", blank)[0] == 0
-    code, out, err = run(capsys, "-C", project, "import", blank)
+    code, _out, err = run(capsys, "-C", project, "import", blank)
     assert code == 2 and "--company-id" in err
 
 
@@ -317,7 +317,7 @@ def test_error_list_is_capped_with_a_count_of_the_rest(tmp_path, capsys):
     assert len(data["errors"]) == MAX_STORED_ERRORS and data["errors_total"] == 2 * s.bad_rows
     md = (tmp_path / "o.summary.md").read_text("utf-8")
     assert f"另有 {2 * s.bad_rows - MAX_STORED_ERRORS} 个未列出" in md
-    code_, out, err = run(capsys, "classify", src, "-o", tmp_path / "o2.csv", "--no-chart")
+    _code, _out, err = run(capsys, "classify", src, "-o", tmp_path / "o2.csv", "--no-chart")
     assert len([ln for ln in err.splitlines() if "错误：" in ln]) == 20 and f"共 {s.bad_rows} 行有问题" in err
 
 

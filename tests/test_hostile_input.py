@@ -77,7 +77,7 @@ def test_link_to_a_file_outside_the_project_is_refused(make_project, valid_text,
     project = make_project({})
     (project / "companies" / "gz-a").mkdir()
     (project / "companies" / "gz-a" / "2026.yaml").symlink_to(outside)
-    code, out, err = run(capsys, "-C", project, "check")
+    code, _out, err = run(capsys, "-C", project, "check")
     assert code == 1
     (line,) = problem_lines(err)
     assert "gz-a/2026.yaml" in line and "符号链接" in line
@@ -90,7 +90,7 @@ def test_linked_company_folder_is_refused(make_project, valid_text, tmp_path, ca
     (other / "2026.yaml").write_text(valid_text, "utf-8")
     project = make_project({"gz-a/2026.yaml": valid_text})
     (project / "companies" / "gz-b").symlink_to(other, target_is_directory=True)
-    code, out, err = run(capsys, "-C", project, "check")
+    code, _out, err = run(capsys, "-C", project, "check")
     assert code == 1
     (line,) = problem_lines(err)
     assert line.startswith(str(Path("companies") / "gz-b")) or "companies/gz-b" in line
@@ -105,7 +105,7 @@ def test_companies_folder_linked_out_of_the_project_is_refused(tmp_path, valid_t
     project = tmp_path / "proj"
     project.mkdir()
     (project / "companies").symlink_to(data, target_is_directory=True)
-    code, out, err = run(capsys, "-C", project, "check")
+    code, _out, err = run(capsys, "-C", project, "check")
     assert code == 1 and "指向项目以外的符号链接" in err
 
 
@@ -116,7 +116,7 @@ def test_explicit_target_that_is_a_link_is_refused(make_project, valid_text, tmp
     project = make_project({})
     (project / "companies" / "gz-a").mkdir()
     (project / "companies" / "gz-a" / "2026.yaml").symlink_to(outside)
-    code, out, err = run(capsys, "-C", project, "check", "companies/gz-a/2026.yaml")
+    code, _out, err = run(capsys, "-C", project, "check", "companies/gz-a/2026.yaml")
     assert code == 1 and "符号链接" in err
 
 
@@ -151,7 +151,7 @@ def test_reading_stops_one_byte_past_the_limit(tmp_path):
 ])
 def test_precision_and_exponent_are_bounded_before_arithmetic(valid_text, literal, words):
     text = replace_once(valid_text, "debt_ratio: 41.5", f"debt_ratio: {literal}")
-    clean, problems = validate_text(text, SHOWN)
+    _clean, problems = validate_text(text, SHOWN)
     (p,) = problems
     assert p.is_error and "（financials[2].debt_ratio）超出范围：" in p.message and words in p.message
     assert len(p.message) < 300      # the number itself is never echoed in full
@@ -197,7 +197,7 @@ def test_control_characters_in_text_are_refused_and_shown_escaped(make_project, 
 
 def test_raw_control_character_in_the_file_is_named_at_its_place(make_project, valid_text, capsys):
     text = replace_once(valid_text, "address: 广州市", "address: \x1b[2J广州市")
-    code, out, err = run(capsys, "-C", make_project({"gz-a/2026.yaml": text}), "check")
+    code, _out, err = run(capsys, "-C", make_project({"gz-a/2026.yaml": text}), "check")
     assert code == 1 and "控制字符 U+001B" in err and "\x1b" not in err
 
 
@@ -205,7 +205,7 @@ def test_every_printed_line_is_made_visible(capsys):
     from zjtx_site import cli
 
     code = cli.main(["-C", "/nonexistent\x1b[2J\x07", "check"])
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert code == 2 and "\x1b" not in err and "\\u001b[2J\\u0007" in err
 
 

@@ -30,7 +30,7 @@ def replace_once(text: str, old: str, new: str) -> str:
 
 
 def warnings_of(text: str) -> list[str]:
-    clean, problems = validate_text(text, SHOWN)
+    _clean, problems = validate_text(text, SHOWN)
     assert not [p for p in problems if p.is_error], [p.format() for p in problems]
     return [p.format() for p in problems if p.severity is Severity.WARNING]
 
@@ -152,7 +152,7 @@ def test_check_prints_the_warning_and_passes(project, capsys):
 
 
 def test_check_strict_makes_warnings_errors(project, capsys):
-    code, out, err = run(capsys, "-C", project, "check", "--strict")
+    code, _out, err = run(capsys, "-C", project, "check", "--strict")
     assert code == 1
     assert "错误：「资产负债率」（financials[2].debt_ratio）" in err
     assert "--strict" in err
@@ -178,7 +178,7 @@ def test_build_summary_lists_the_warnings(tmp_path, capsys):
     shutil.copytree(REPO / "companies" / "gz-jirui-drive", root / "companies" / "gz-jirui-drive")
     path = root / "companies" / "gz-jirui-drive" / "2026.yaml"
     path.write_text(replace_once(path.read_text("utf-8"), "debt_ratio: 41.5", "debt_ratio: 0.415"), "utf-8")
-    code, out, err = run(capsys, "-C", root, "build")
+    code, _out, err = run(capsys, "-C", root, "build")
     assert code == 0, err
     assert "（financials[2].debt_ratio）" in err
     assert "数据警告：1 个" in err and "zjtx check --strict" in err

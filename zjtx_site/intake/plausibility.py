@@ -18,7 +18,6 @@ from zjtx_site.intake.numbers import plain
 from zjtx_site.intake.problems import DocPath, Problem, Severity, dotted
 from zjtx_site.intake.schema import COMPANY
 
-
 # (records key, its path, the fields with soft bounds), from the table, once
 _RULES = tuple(
     (key, tuple(key.split(".")), tuple(c for c in f.children if c.plausible is not None))
