@@ -50,3 +50,17 @@ def run_cli(capsys):
         return code, out, err
 
     return run
+
+
+@pytest.fixture
+def no_cjk_font(monkeypatch):
+    """A machine whose fonts (matplotlib's cache and the disk) hold no Chinese family."""
+    from matplotlib import font_manager
+
+    from zjtx_site.render import charts, fonts
+
+    latin = [f for f in font_manager.fontManager.ttflist if f.name.startswith("DejaVu")]
+    monkeypatch.setattr(fonts, "installed", lambda: latin)
+    monkeypatch.setattr(fonts, "rescanned", lambda: latin)
+    monkeypatch.setattr(charts, "_font", None)
+    monkeypatch.delenv(fonts.SETTING, raising=False)

@@ -13,7 +13,7 @@ import matplotlib
 import pytest
 from matplotlib import font_manager
 
-from zjtx_site.render import charts
+from zjtx_site.render import charts, fonts
 
 DIMS = ["专业化", "精细化", "特色化", "创新能力", "产业链配套", "主导产品所属领域"]
 SCORES = [Fraction(90), Fraction(595, 10), Fraction(75), Fraction(674, 10), Fraction(60), Fraction(165, 2)]
@@ -38,7 +38,7 @@ def _all_charts() -> dict[str, bytes]:
 def _cjk_font():
     """The face of the registered file that the family name resolves to (a .ttc holds several)."""
     charts.setup_fonts()
-    return font_manager.get_font(font_manager.findfont(font_manager.FontProperties(family=charts.FONT_FAMILY),
+    return font_manager.get_font(font_manager.findfont(font_manager.FontProperties(family=charts.font_family()),
                                                        fallback_to_default=False))
 
 
@@ -76,16 +76,15 @@ def test_no_date_or_creator_metadata():
         assert not re.search(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", svg), name
 
 
-def test_the_cjk_font_is_registered_by_path():
+def test_the_cjk_font_is_found_through_the_font_manager():
     charts.setup_fonts()
-    path = charts.font_path()
-    assert path in charts.FONT_CANDIDATES
+    path, family = charts.font_path(), charts.font_family()
+    assert family in fonts.FAMILIES
     entries = [f for f in font_manager.fontManager.ttflist if f.fname == path]
-    assert any(f.name == charts.FONT_FAMILY for f in entries)
-    found = font_manager.findfont(font_manager.FontProperties(family=charts.FONT_FAMILY),
-                                  fallback_to_default=False)
+    assert any(f.name == family for f in entries)
+    found = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
     assert found == path
-    assert _cjk_font().family_name == charts.FONT_FAMILY
+    assert _cjk_font().family_name == family
 
 
 def test_chinese_labels_are_drawn_with_the_cjk_font():
@@ -144,31 +143,23 @@ def test_trend_leaves_a_gap_for_an_unreported_year():
     assert {line.get_label() for line in left.get_lines()} >= {"营业收入", "主营业务收入"}
 
 
-@pytest.fixture
-def no_font(monkeypatch):
-    monkeypatch.setattr(charts, "FONT_CANDIDATES", ("/nonexistent/NotoSansCJK-Regular.ttc",
-                                                    "/nonexistent/NotoSansCJKsc-Regular.otf"))
-    monkeypatch.setattr(charts, "_ready", False)
-    monkeypatch.setattr(charts, "_font_path", None)
-
-
-def test_a_missing_font_fails_with_a_clear_message(no_font):
+def test_a_missing_font_fails_with_a_clear_message(no_cjk_font):
     with pytest.raises(charts.FontMissing) as exc:
         charts.radar(DIMS, SCORES)
     msg = str(exc.value)
-    assert "找不到中文字体" in msg and "Noto Sans CJK" in msg
-    assert "fonts-noto-cjk" in msg                      # what to install
-    assert "/nonexistent/NotoSansCJK-Regular.ttc" in msg  # where it looked
+    assert "找不到图表所需的中文字体" in msg and "Noto Sans CJK SC" in msg   # what it looked for
+    for what in ("fonts-noto-cjk", "Windows", "Microsoft YaHei", "macOS", "PingFang SC", "ZJTX_FONT"):
+        assert what in msg, what                                             # what to install where
     for draw in (lambda: charts.trend(YEARS, SERIES), lambda: charts.bars(["L1"], [1]),
                  lambda: charts.rounds(["2025"], {"专业化": [Fraction(1)]})):
         with pytest.raises(charts.FontMissing):
             draw()
 
 
-def test_a_missing_font_stops_the_build(no_font, tmp_path):
+def test_a_missing_font_stops_the_build(no_cjk_font, tmp_path):
     from report_helpers import build, make_project
 
     project = make_project(tmp_path / "p", ["gz-shuobai-materials"])
-    with pytest.raises(charts.FontMissing, match="找不到中文字体"):
+    with pytest.raises(charts.FontMissing, match="找不到图表所需的中文字体"):
         build(project)
     assert not (project / "content").exists()

@@ -137,7 +137,7 @@ def tricky_text() -> str:
     data["basic"].update(name="=SUM(A1)", contact={"mobile": "013800000000"}, founded_on="1862-01-01",
                          credit_code="91440101MA9JR2D6XM")
     data["financials"][2].update(debt_ratio=Decimal("0.6"), net_profit=Decimal("-12.5"),
-                                 total_assets=Decimal("0.1234567890123456789"), employees=3)
+                                 total_assets=Decimal("98765432109.987654"), employees=3)
     data["innovation"] = {"science_awards": []}
     data["refinement"] = {"management_certs_other": ["无", "华南理工大学、中山大学", '带"引号', " 前后空格 "]}
     data["honors"]["titles"] = ["srdi_sme", "high_tech"]          # not in the table's order
@@ -158,7 +158,7 @@ def test_tricky_values_round_trip_exactly(tmp_path):
     assert clean["basic"]["name"] == "=SUM(A1)"
     assert clean["basic"]["contact"]["mobile"] == "013800000000"
     assert clean["basic"]["founded_on"] == date(1862, 1, 1)
-    assert clean["financials"][2]["total_assets"] == Decimal("0.1234567890123456789")
+    assert clean["financials"][2]["total_assets"] == Decimal("98765432109.987654")
     assert clean["financials"][2]["debt_ratio"] == Decimal("0.6")
     assert clean["refinement"]["management_certs_other"] == ("无", "华南理工大学、中山大学", '带"引号', " 前后空格 ")
     assert clean["honors"]["titles"] == ("srdi_sme", "high_tech")
@@ -194,7 +194,13 @@ def test_form_prefills_the_latest_round_and_import_writes_the_same_data(project,
     assert code == 0 and "2026.yaml" in stdout
     meta = {r[1]: r[2] for r in load_workbook(out)[KEYS_SHEET].iter_rows(values_only=True) if r[0] == "meta"}
     assert meta["round"] == "2026"
+    # a form made for another company is refused (it would overwrite that company's data)...
     code, stdout, err = run(capsys, "-C", project, "import", out, "--company-id", "gz-copy-co", "--round", "2026")
+    assert code == 1 and "这份表单是为企业 gz-jirui-drive 生成的" in err and "--force" in err
+    assert not (project / "companies" / "gz-copy-co").exists()
+    # ...unless forced
+    code, stdout, err = run(capsys, "-C", project, "import", out, "--company-id", "gz-copy-co", "--round", "2026",
+                            "--force")
     assert code == 0, err
     written = project / "companies" / "gz-copy-co" / "2026.yaml"
     original = (project / "companies" / "gz-jirui-drive" / "2026.yaml").read_text("utf-8")

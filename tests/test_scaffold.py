@@ -60,10 +60,12 @@ def fill_required(text: str, year: int = 2026) -> str:
     doc = rt().load(text)
     doc["assessed_on"] = date(year, 5, 20)
     doc["basic"]["name"] = doc["basic"]["name"] or "广州测试科技有限公司"
+    previous = None
     for i, rec in enumerate(doc["financials"]):
         if rec["revenue"] is None:
-            rec["revenue"] = 1000 + i
-            rec["main_revenue"] = 900 + i
+            # a carried year's figures go on (a jump would be a plausibility warning)
+            rec["revenue"], rec["main_revenue"] = previous or (1000 + i, 900 + i)
+        previous = rec["revenue"], rec["main_revenue"]
     if doc["specialization"]["niche_years"] is None:
         doc["specialization"]["niche_years"] = 5
     if doc["compliance"]["no_major_incident_3y"] is None:

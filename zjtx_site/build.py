@@ -16,6 +16,7 @@ from pathlib import Path
 from zjtx_site.errors import BuildError, EvaluationError, StorageError
 from zjtx_site.intake.layout import round_sort_key
 from zjtx_site.intake.loader import load_project
+from zjtx_site.intake.problems import Problem
 from zjtx_site.intake.provenance import file_revisions
 from zjtx_site.render.site import render_site
 from zjtx_site.scoring.batch import assess_all
@@ -35,6 +36,7 @@ class BuildResult:
     site_built: bool
     failures: tuple[str, ...] = ()        # plugin failures kept going past (--keep-going)
     pdf: PdfResult | None = None
+    warnings: tuple[Problem, ...] = ()    # plausibility and other data warnings, built anyway
 
 
 def build(project: Path, *, keep_going: bool = False, forced: str | None = None, run_site: bool = True,
@@ -83,7 +85,8 @@ def _build(project: Path, keep_going: bool, forced: str | None, run_site: bool, 
                                                                              progress=progress)))
     return BuildResult(pages=sum(1 for k in writer.new if k.endswith(".md")), rendered=writer.rendered,
                        reused=writer.reused, skipped_files=data.invalid_files, site_built=run_site,
-                       failures=tuple(failures), pdf=pdfs[0] if pdfs else None)
+                       failures=tuple(failures), pdf=pdfs[0] if pdfs else None,
+                       warnings=tuple(p for p in data.problems if not p.is_error))
 
 
 def build_pdf(project: Path, company_id: str, round_id: str | None = None) -> Path:

@@ -105,28 +105,34 @@ def cmd_import(args: argparse.Namespace) -> int:
     from zjtx_site.website.lock import project_lock
 
     root = _project(args)
-    _check_ids(args.company_id, args.round)
+    if args.company_id:
+        _check_ids(args.company_id, args.round)
+    elif args.round:
+        _check_ids("form-round", args.round)
     path = Path(args.file)
     try:
-        result = import_form(path, args.company_id, args.round)
+        result = import_form(path, args.company_id, args.round, force=args.force)
     except FormError as exc:
         raise _usage(str(exc)) from None
+    cid, rnd = result.company_id, result.round_id
     for p in result.problems:
         print(p.format(), file=sys.stderr)
     errors = sum(p.is_error for p in result.problems)
+    warnings = len(result.problems) - errors
     if errors:
         print(f"导入失败：{errors} 个错误，{len(result.problems) - errors} 个警告；没有写入任何文件。"
               "请在表单中改正后重新导入。", file=sys.stderr)
         return 1
-    target = root / layout.COMPANIES_DIR / args.company_id / f"{args.round}.yaml"
+    target = root / layout.COMPANIES_DIR / cid / f"{rnd}.yaml"
     # under the project lock: a build never reads a company file half written
     with project_lock(root, "import", notify=lambda s: print(s, file=sys.stderr)):
         if target.exists() and not args.force:
             raise _usage(f"{layout.shown_path(target)} 已存在，不会覆盖；确认要替换时加 --force"
                          "（旧文件会备份到 .zjtx/backups/）")
-        written, backup = write_company(root, args.company_id, args.round, result.text, force=args.force)
+        written, backup = write_company(root, cid, rnd, result.text, force=args.force)
     extra = f"；旧文件已备份到 {layout.shown_path(backup)}" if backup else ""
-    print(f"已写入 {layout.shown_path(written)}{extra}。")
+    noted = f"（{warnings} 个警告，见上）" if warnings else ""
+    print(f"已写入 {layout.shown_path(written)}{extra}{noted}。")
     return 0
 
 
@@ -178,10 +184,12 @@ def add_form_commands(sub) -> None:
                                    "所有问题标明单元格（例如 表单!C14）；没有错误时写入 "
                                    "companies/<企业编号>/<评估轮次>.yaml。")
     s.add_argument("file", metavar="FORM.xlsx", help="填好的表单")
-    s.add_argument("--company-id", required=True, metavar="ID", help="企业编号，例如 gz-ruixin-bio")
-    s.add_argument("--round", required=True, metavar="R", help="评估轮次，例如 2026")
+    s.add_argument("--company-id", metavar="ID",
+                   help="企业编号，例如 gz-ruixin-bio（默认：生成表单时的企业编号）")
+    s.add_argument("--round", metavar="R", help="评估轮次，例如 2026（默认：生成表单时的评估轮次）")
     s.add_argument("--force", action="store_true",
-                   help="覆盖已有文件（旧文件备份到 .zjtx/backups/<企业编号>/）")
+                   help="覆盖已有文件（旧文件备份到 .zjtx/backups/<企业编号>/）；"
+                        "也允许把为另一家企业或另一轮生成的表单导入为指定的企业和轮次")
     s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("classify", help="对企业名录（CSV/Excel）批量分级 L1–L5，输出结果和汇总",

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from zjtx_site.cli.codes import FAILED, INCOMPLETE, INTERRUPTED, LOCKED, OK, USAGE
-from zjtx_site.errors import LockError, UsageError, os_error_text
+from zjtx_site.errors import LockError, UsageError, ZjtxError, os_error_text
 from zjtx_site.version import __version__
 
 
@@ -27,19 +27,26 @@ def _print_problems(problems, stream=None) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    import dataclasses
+
     from zjtx_site.intake.loader import load_project
+    from zjtx_site.intake.problems import Severity
 
     root = _project(args)
     # like git -C / make -C: relative paths name files of the project
     targets = [root / p for p in args.paths] or None
     data = load_project(root, targets)
-    _print_problems(data.problems)
-    errors = sum(p.is_error for p in data.problems)
-    warnings = len(data.problems) - errors
+    problems = data.problems
+    if args.strict:   # for CI: a figure that looks wrong stops the merge
+        problems = tuple(dataclasses.replace(p, severity=Severity.ERROR) for p in problems)
+    _print_problems(problems)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
     files = len(data.results)
     if errors:
+        strict = "（--strict：警告按错误处理）" if args.strict else ""
         print(f"检查未通过：{files} 个文件，{errors} 个错误，{warnings} 个警告（涉及 "
-              f"{len(data.invalid_files)} 个文件）。", file=sys.stderr)
+              f"{len({p.file for p in problems if p.is_error})} 个文件）{strict}。", file=sys.stderr)
         return 1
     print(f"检查通过：{files} 个企业数据文件，{warnings} 个警告。")
     return 0
@@ -88,9 +95,23 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+SHOWN_WARNINGS = 20
+
+
+def _print_warnings(warnings) -> None:
+    """The build's data warnings: the first ones, and how many in all."""
+    if not warnings:
+        return
+    _print_problems(warnings[:SHOWN_WARNINGS])
+    rest = len(warnings) - SHOWN_WARNINGS
+    more = f"（以上列出前 {SHOWN_WARNINGS} 个，另有 {rest} 个）" if rest > 0 else ""
+    print(f"数据警告：{len(warnings)} 个{more}，报告照常生成；运行 zjtx check 查看全部，"
+          "zjtx check --strict 可在 CI 中把警告当作错误。", file=sys.stderr)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from zjtx_site.build import build
-    from zjtx_site.errors import BuildError, PluginError
+    from zjtx_site.errors import BuildError, FontMissing, PluginError
 
     root = _project(args)
     try:
@@ -103,6 +124,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     except PluginError as exc:
         print(f"构建失败：插件加载失败：{exc}。content/ 和 site/ 保持不变。", file=sys.stderr)
         return FAILED
+    except FontMissing as exc:
+        print(f"构建失败：{exc}\ncontent/ 和 site/ 保持不变。", file=sys.stderr)
+        return FAILED
+    _print_warnings(result.warnings)
     if result.skipped_files:
         print("以下文件有错误，已跳过（--keep-going）：", file=sys.stderr)
         for f in result.skipped_files:
@@ -135,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("check", help="校验企业数据文件，一次列出全部问题")
     s.add_argument("paths", nargs="*", metavar="PATH", help="文件或文件夹（默认：companies/ 下全部）")
+    s.add_argument("--strict", action="store_true",
+                   help="警告也按错误处理并返回非 0（用于 CI：像是单位或小数写错的数字不能合并）")
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("new", help="新建一家企业一轮的数据文件（带中文注释的模板）")
@@ -171,6 +198,17 @@ def _this_year() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from zjtx_site.cli.term import Visible
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = Visible(out), Visible(err)
+    try:
+        return _main(argv, err)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: list[str] | None, real_stderr) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -184,11 +222,14 @@ def main(argv: list[str] | None = None) -> int:
     except LockError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return LOCKED
+    except ZjtxError as exc:     # a message written for the reader, never a traceback
+        print(f"错误：{exc}", file=sys.stderr)
+        return FAILED
     except KeyboardInterrupt:
         return INTERRUPTED
     except BrokenPipeError:
         # output piped into head or less that closed early: not an error
-        sys.stderr.close()
+        real_stderr.close()
         return OK
     except OSError as exc:
         # a full disk, a read-only folder, an unreadable file: say which, in words

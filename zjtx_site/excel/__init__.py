@@ -11,44 +11,20 @@ number Excel shows and stores for up to 15 significant digits.
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from zjtx_site.errors import FormError as FormError  # re-exported: the form's own error
+
+# what people type is read as company files read it (intake), re-exported for the excel modules
+from zjtx_site.intake.numbers import plain as tidy  # noqa: F401
+from zjtx_site.intake.typed import PLAIN as _PLAIN  # noqa: F401
+from zjtx_site.intake.typed import normalize_text, parse_decimal  # noqa: F401
 
 FORM_SHEET = "表单"
 HELP_SHEET = "填写说明"
 KEYS_SHEET = "_keys"
 LISTS_SHEET = "_lists"
 FORM_FORMAT = "zjtx-form/1"
-
-_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)\Z")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\Z")
-# NFKC leaves these alone; people paste them from Word and web pages
-_MINUS = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-", "\ufe63": "-"})
-
-
-
-
-def normalize_text(text: str) -> str:
-    """Full-width digits, signs and separators to ASCII (１２３，４ → 123,4)."""
-    if text.isascii():
-        return text.strip()
-    return unicodedata.normalize("NFKC", text).translate(_MINUS).strip()
-
-
-def parse_decimal(text: str) -> Decimal | None:
-    """An exact number from typed text, or None when it is not one.
-
-    Accepts ``1200``, ``-3.5``, ``１２００`` and thousands separators placed
-    every three digits (``1,200``, ``12,000.5``); refuses ``1,20`` (a decimal
-    comma or a typo), exponents, ``NaN`` and anything with words."""
-    t = normalize_text(text)
-    if _PLAIN.match(t):
-        return Decimal(t)
-    if _THOUSANDS.match(t):
-        return Decimal(t.replace(",", ""))
-    return None
 
 
 def from_float(value: float) -> Decimal:
@@ -57,16 +33,6 @@ def from_float(value: float) -> Decimal:
         return Decimal(repr(value))
     except InvalidOperation:  # inf/nan never come from a cell; be safe
         return Decimal(0)
-
-
-def tidy(value: Decimal | int) -> Decimal | int:
-    """``28.00`` → ``Decimal('28')``-free text: whole numbers become ``int``,
-    others lose trailing zeros, never an exponent (``1E+3``)."""
-    if isinstance(value, int):
-        return value
-    if value == value.to_integral_value():
-        return int(value)
-    return Decimal(format(value.normalize(), "f"))
 
 
 def is_percent_format(number_format: str | None) -> bool:

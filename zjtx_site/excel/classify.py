@@ -32,6 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Iterator
+from urllib.parse import quote
 
 from zjtx_site.errors import RegistryError
 from zjtx_site.excel import (
@@ -42,9 +43,12 @@ from zjtx_site.excel import (
     parse_decimal,
     tidy,
 )
+from zjtx_site.excel.xlsx import Book
 from zjtx_site.intake import creditcode
-from zjtx_site.intake.fields import lookup
+from zjtx_site.intake.fields import choice_key, lookup
+from zjtx_site.intake.numbers import out_of_bounds
 from zjtx_site.intake.schema import COMPANY, MIC_FIELDS, SIX_FOUNDATIONS
+from zjtx_site.render.escape import md
 from zjtx_site.scoring.host import load as load_plugins
 
 SUMMARY_FORMAT = "zjtx-classify-summary/1"
@@ -54,6 +58,14 @@ NETWORK = "network_power"
 NONE_FIELD = "none"
 
 
+
+
+# The result CSV is meant for Excel, where a cell starting with one of these is
+# a live formula (=HYPERLINK(...), +cmd|...); OWASP's CSV-injection guidance:
+# prefix such a cell with a single quote, which spreadsheets show as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_INERT = "'"
+_LIVE = re.compile("(?:^|\x1f)[=+\\-@\t\r]")
 
 
 # Columns ----------------------------------------------------------------------
@@ -162,11 +174,14 @@ _TRUE_WORDS = {"是", "有", "true", "yes", "y", "1", "√", "属于"}
 
 
 def _token_map() -> dict[str, tuple[str, str]]:
+    """Every spelling of a field → (group, code): codes, Appendix A labels and
+    the official names of the field table (中国制造2025, the standard's text)."""
     out: dict[str, tuple[str, str]] = {}
     for group, choices in (("mic_fields", MIC_FIELDS), ("six_foundations", SIX_FOUNDATIONS)):
         for c in choices:
-            for t in (str(c.value), c.label, normalize_text(c.label).replace(" ", "")):
-                out[t.lower()] = (group, str(c.value))
+            for name in (str(c.value), c.label, *c.aliases):
+                for t in (name.lower(), normalize_text(name).replace(" ", "").lower(), choice_key(name)):
+                    out[t] = (group, str(c.value))
     for t in ("网络强国", "网络强国建设重点领域", "属于网络强国建设重点领域", "network_power", "networkpower"):
         out[t] = (NETWORK, NETWORK)
     for t in ("六基", "工业六基"):
@@ -212,7 +227,7 @@ def parse_fields(text: str, cache: _Cache) -> tuple[tuple[str, ...], str | None]
             continue
         if not tok:
             continue
-        hit2 = TOKENS.get(tok)
+        hit2 = TOKENS.get(tok) or TOKENS.get(choice_key(tok))
         if hit2 is None:
             bad.append(raw.strip())
         elif hit2[1] not in codes:
@@ -281,25 +296,27 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
             raise RegistryError(f"第 {n + 1} 行：CSV 格式错误（{exc}）") from None
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
+# A registry of a million rows by ten columns is ~400 MB unpacked
+MAX_REGISTRY_UNPACKED = 1_000_000_000
 
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001
-        raise RegistryError(f"无法读取 {path}：不是有效的 Excel 工作簿（{type(exc).__name__}: {exc}）") from None
-    try:
-        if sheet:
-            if sheet not in wb.sheetnames:
-                raise RegistryError(f"找不到工作表「{sheet}」；工作簿中的工作表：{'、'.join(wb.sheetnames)}")
-            ws = wb[sheet]
-        else:
-            ws = wb.worksheets[0]
-        ws.reset_dimensions()   # a wrong <dimension> in the file must not cut rows off
-        for n, row in enumerate(ws.iter_rows(values_only=True), 1):
-            yield n, [_cell_text(v) for v in row]
-    finally:
-        wb.close()
+
+def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of one sheet, streamed within bounds (see :mod:`.xlsx`): only
+    that sheet is read, and the shared strings no more than it can use."""
+    with Book(path, max_unpacked=MAX_REGISTRY_UNPACKED, error=RegistryError) as book:
+        ws = book.sheet(sheet)
+        n, row = 0, []
+        for c in book.cells(ws):
+            if c.row != n:
+                if n:
+                    yield n, row
+                for gap in range(n + 1, c.row):   # rows with nothing in them, as openpyxl gives them
+                    yield gap, []
+                n, row = c.row, []
+            row += [""] * (c.col - 1 - len(row))
+            row.append(_cell_text(c.value))
+        if n:
+            yield n, row
 
 
 def read_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, list[Any]]]:
@@ -351,12 +368,14 @@ class Summary:
     levels: Counter = field(default_factory=Counter)
     revenue: dict[str, Decimal] = field(default_factory=dict)
     fields: dict[str, Counter] = field(default_factory=dict)
-    errors: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)   # the first MAX_STORED_ERRORS
+    error_total: int = 0
     seconds: float = 0.0
     outputs: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def error(self, row: int, column: str, message: str) -> None:
+        self.error_total += 1
         if len(self.errors) < MAX_STORED_ERRORS:
             self.errors.append({"row": row, "column": column, "message": message})
 
@@ -379,7 +398,8 @@ class Summary:
                         "by_level": {lv: self.fields.get(k, Counter()).get(lv, 0) for lv in levels}}
                        for k in FIELD_LABELS],
             "errors": self.errors,
-            "errors_truncated": self.bad_rows > len(self.errors),
+            "errors_total": self.error_total,
+            "errors_truncated": self.error_total > len(self.errors),
             "outputs": self.outputs,
         }
 
@@ -416,10 +436,18 @@ def classify(source: Path, output: Path, *, sheet: str | None = None, chart: boo
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(output.name + ".part")
     with tmp.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
+        write = csv.writer(out).writerow
+
+        def emit(row: list[Any]) -> None:
+            # row[0] is the row number; the rest are text. One C-speed search per
+            # row; only a row with a live cell is rebuilt
+            if _LIVE.search("\x1f".join(row[1:])):
+                row = [_INERT + c if c.__class__ is str and c.startswith(FORMULA_START) else c for c in row]
+            write(row)
+
         width = len(cols.headers)
-        writer.writerow(["行号", *cols.headers, *OUT_COLUMNS])
-        _grade_rows(rows, cols, scale, summary, writer.writerow, width, progress,
+        emit(["行号", *cols.headers, *OUT_COLUMNS])
+        _grade_rows(rows, cols, scale, summary, emit, width, progress,
                     csv_rows=source.suffix.lower() != ".xlsx" and source.suffix.lower() != ".xlsm")
     tmp.replace(output)
     summary.outputs["csv"] = output.name
@@ -471,8 +499,12 @@ def _grade_rows(rows, cols: Columns, scale: Scale, summary: Summary, emit, width
             errs.append(("revenue", "缺少营业收入"))
         else:
             rev = _revenue(rev_text, factor)
+            # a bounded number is short; only a long cell can hide 300,000 decimals
+            why = out_of_bounds(rev) if rev is not None and len(rev_text) > 30 else None
             if rev is None:
-                errs.append(("revenue", f"营业收入应为数字（万元），实际是“{rev_text.strip()}”"))
+                errs.append(("revenue", f"营业收入应为数字（万元），实际是“{_short(rev_text)}”"))
+            elif why:
+                errs.append(("revenue", f"营业收入超出范围：{why}"))
             elif rev < zero:
                 errs.append(("revenue", f"营业收入不能为负数：{rev_text.strip()}"))
         codes: list[str] = []
@@ -519,6 +551,11 @@ def _grade_rows(rows, cols: Columns, scale: Scale, summary: Summary, emit, width
             progress(f"已处理 {summary.rows} 行")
 
 
+def _short(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 _REV_UNIT = re.compile(r"(万元|万|亿元|亿|元)\Z")
 
 
@@ -561,18 +598,22 @@ def _write_summary(summary: Summary, scale: Scale, output: Path, chart: bool) ->
 
 
 def summary_markdown(data: dict) -> str:
-    """A page for the site (or any Markdown viewer) from the summary JSON."""
+    """A page for the site (or any Markdown viewer) from the summary JSON.
+
+    Everything that comes from the registry (its file name, its headers, the
+    cells quoted in messages) is escaped: no ``<script>``, link or table
+    break of a registry reaches the page."""
     levels = [lv["level"] for lv in data["levels"]]
     lines = [
         "# 企业名录分级统计",
         "",
-        f"依据 {data['rule'] or 'T/GZHTEA003-2024 §7.1'} 分级；数据来源：{data['source']}。"
+        f"依据 {md(data['rule'] or 'T/GZHTEA003-2024 §7.1')} 分级；数据来源：{md(data['source'])}。"
         f"共 {data['rows']} 行企业数据，已分级 {data['graded']} 家，"
         f"有问题未分级 {data['bad_rows']} 行（另有空行 {data['blank_rows']} 行）。",
         "",
     ]
     if data["outputs"].get("chart"):
-        lines += [f"![各级别企业数]({data['outputs']['chart']})", ""]
+        lines += [f"![各级别企业数]({quote(data['outputs']['chart'])})", ""]
     lines += ["## 各级别企业数", "", "| 级别 | 规模 | 企业数 | 占比 | 营业收入合计（万元） |",
               "|---|---|---:|---:|---:|"]
     for lv in data["levels"]:
@@ -589,11 +630,12 @@ def summary_markdown(data: dict) -> str:
     if data["errors"]:
         lines += ["", "## 有问题的行", ""]
         if data["errors_truncated"]:
-            lines += [f"（只列出前 {len(data['errors'])} 个问题，全部问题见输出 CSV 的“问题”列。）", ""]
+            rest = data["errors_total"] - len(data["errors"])
+            lines += [(f"（只列出前 {len(data['errors'])} 个问题，另有 {rest} 个未列出；"
+                       "全部问题见输出 CSV 的“问题”列。）"), ""]
         lines += ["| 行 | 列 | 问题 |", "|---:|---|---|"]
         for e in data["errors"]:
-            msg = e["message"].replace("|", "\\|")
-            lines.append(f"| {e['row']} | {e['column']} | {msg} |")
+            lines.append(f"| {e['row']} | {md(e['column'])} | {md(e['message'])} |")
     return "\n".join(lines) + "\n"
 
 

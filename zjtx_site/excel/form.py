@@ -42,6 +42,7 @@ from zjtx_site.excel import (
     tidy,
 )
 from zjtx_site.intake.fields import Field, Kind
+from zjtx_site.intake.numbers import out_of_bounds
 from zjtx_site.intake.problems import DocPath, dotted
 from zjtx_site.intake.schema import COMPANY, SCHEMA_VERSION
 
@@ -263,8 +264,8 @@ def cell_value(f: Field, v: Any) -> tuple[Any, str | None]:
         return None, None
     k = f.kind
     if k in (Kind.INT, Kind.YEAR, Kind.MONEY, Kind.NUMBER, Kind.PERCENT):
-        if isinstance(v, bool) or not isinstance(v, (int, Decimal)):
-            return str(v), "@"
+        if isinstance(v, bool) or not isinstance(v, (int, Decimal)) or out_of_bounds(v):
+            return str(v), "@"     # as text: import reports it (and 1e-999999999 is never expanded)
         if k is Kind.PERCENT:
             frac = Decimal(v) / 100
             f_ = _exact_float(frac)
@@ -395,6 +396,9 @@ class _FormWriter:
         elif kind is Kind.BOOL:
             dv = DataValidation(type="list", formula1=f'"{BOOL_TRUE},{BOOL_FALSE}"', **args)
         elif kind is Kind.ENUM:
+            if any(c.aliases for c in f.choices):
+                # a warning, not a stop: an official name typed in (科创板) is imported too
+                args["errorStyle"] = "warning"
             dv = DataValidation(type="list", formula1=self.list_range(f), **args)
         elif kind in (Kind.INT, Kind.YEAR, Kind.MONEY, Kind.NUMBER, Kind.PERCENT):
             lo, hi = f.min, f.max

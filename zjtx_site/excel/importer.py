@@ -59,16 +59,17 @@ from zjtx_site.excel.form import (
     parse_dotted,
     split_list,
 )
+from zjtx_site.excel.xlsx import Book, destination, split_ref
 from zjtx_site.intake.fields import Field, Kind
-from zjtx_site.intake.problems import DocPath, Severity, dotted, has_errors
-from zjtx_site.intake.schema import COMPANY, MAX_DEPTH, MAX_NODES
+from zjtx_site.intake.problems import DocPath, Severity, dotted, has_errors, visible
+from zjtx_site.intake.schema import COMPANY
+from zjtx_site.intake.typed import iso_date
 
 NUMERIC = (Kind.INT, Kind.YEAR, Kind.MONEY, Kind.NUMBER, Kind.PERCENT)
 BACKUP_DIR = Path(".zjtx") / "backups"
 
 _TRUE = {BOOL_TRUE, "有", "true"}
 _FALSE = {BOOL_FALSE, "无", "false"}
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\Z")
 _CELL = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)\Z")
 
 
@@ -105,6 +106,8 @@ class ImportResult:
     clean: dict | None              # validated data (when there is no error)
     problems: list[CellProblem]
     meta: dict[str, str]
+    company_id: str = ""
+    round_id: str = ""
 
     @property
     def ok(self) -> bool:
@@ -126,6 +129,8 @@ class _Slot:
     ref: str = ""                 # where the cell is now ("" when deleted)
     value: Any = None
     number_format: str = "General"
+    data_type: str = "n"          # as xlsx.Cell: "e" an error value, "f" a formula without its result
+    formula: str | None = None
     failed: bool = False          # already reported (deleted, merged, formula, error value)
 
 
@@ -136,157 +141,163 @@ class _Read:
     problems: list[CellProblem] = field(default_factory=list)
 
 
-def _open(path: Path, data_only: bool):
-    from openpyxl import load_workbook
-
-    try:
-        return load_workbook(path, data_only=data_only)
-    except FileNotFoundError:
-        raise FormError(f"文件不存在：{path}") from None
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        hint = "；旧版 .xls 请先在 Excel/WPS 中另存为 .xlsx" if path.suffix.lower() == ".xls" else ""
-        raise FormError(f"无法读取 {path}：不是有效的 Excel 工作簿（.xlsx）{hint}"
-                        f"（{type(exc).__name__}: {exc}）") from None
+# A form is ~200 KB unpacked and ~130 rows by 7 columns; these leave room for
+# inserted rows and notes, and nothing for a workbook that is not a form.
+MAX_FORM_UNPACKED = 10_000_000
+MAX_FORM_ROWS, MAX_FORM_COLUMNS = 5000, 52
+MAX_KEYS_ROWS = 5000
+MAX_LISTED_STRAYS = 20
+_TOO_BIG = ("请删除表格下方或右侧多余的内容（整行、整列删除）后保存，再导入；"
+            "或用 zjtx form 重新生成表单")
 
 
 def read_form(path: Path) -> _Read:
-    wb = _open(path, data_only=True)
-    if FORM_SHEET not in wb.sheetnames:
-        raise FormError(f"找不到工作表「{FORM_SHEET}」；工作簿中的工作表：{'、'.join(wb.sheetnames)}。"
-                        f"请使用 zjtx form 生成的表单，不要重命名或删除「{FORM_SHEET}」工作表")
-    if KEYS_SHEET not in wb.sheetnames:
-        raise FormError(f"工作簿缺少隐藏工作表「{KEYS_SHEET}」：这不是 zjtx form 生成的表单，"
-                        "或该工作表被删除了。请用 zjtx form 重新生成表单后填写")
-    ws = wb[FORM_SHEET]
+    """The form's mapped cells, and the problems found reading them.
+
+    Reads only the two sheets it needs, in bounded time and memory (see
+    :mod:`.xlsx`): the keys first, then the form's cells streamed once,
+    keeping the mapped ones and a capped list of stray ones."""
+    with Book(path, max_unpacked=MAX_FORM_UNPACKED) as book:
+        if FORM_SHEET not in book.sheet_names:
+            raise FormError(f"找不到工作表「{FORM_SHEET}」；工作簿中的工作表：{'、'.join(book.sheet_names)}。"
+                            f"请使用 zjtx form 生成的表单，不要重命名或删除「{FORM_SHEET}」工作表")
+        if KEYS_SHEET not in book.sheet_names:
+            raise FormError(f"工作簿缺少隐藏工作表「{KEYS_SHEET}」：这不是 zjtx form 生成的表单，"
+                            "或该工作表被删除了。请用 zjtx form 重新生成表单后填写")
+        form, keys = book.sheet(FORM_SHEET), book.sheet(KEYS_SHEET)
+        for sheet, rows in ((form, MAX_FORM_ROWS), (keys, MAX_KEYS_ROWS)):
+            book.check_dimension(sheet, rows, MAX_FORM_COLUMNS, _TOO_BIG)
+        meta, slots = _keys(book.cells(keys, max_rows=MAX_KEYS_ROWS, max_cols=MAX_FORM_COLUMNS,
+                                       hint=_TOO_BIG, strings_for=[form, keys]))
+        if meta.get("format") != FORM_FORMAT:
+            raise FormError(f"表单格式“{meta.get('format')}”不受支持（应为 {FORM_FORMAT}）；"
+                            "请用当前版本的 zjtx form 重新生成表单")
+        problems: list[CellProblem] = []
+        for s in slots:
+            s.ref = _locate(book, s) or ""
+            if not s.ref:
+                if s.role != HEADER:
+                    problems.append(CellProblem("", f"「{s.label}」（{dotted(s.path)}）的填写单元格已被删除"
+                                                    "（可能删除了所在的行或列）；请用 zjtx form 重新生成表单"))
+                s.failed = True
+        strays = _Strays(slots)
+        inputs = {s.ref: s for s in slots if s.ref and s.role != HEADER}
+        for cell in book.cells(form, max_rows=MAX_FORM_ROWS, max_cols=MAX_FORM_COLUMNS, hint=_TOO_BIG):
+            s = inputs.get(cell.ref)
+            if s is not None:
+                s.value, s.number_format, s.data_type = cell.value, cell.number_format, cell.data_type
+                s.formula = cell.formula
+            else:
+                strays.see(cell)
+        merges = book.merges.get(FORM_SHEET, [])
+    for s in inputs.values():
+        problems += _cell_problems(s, merges)
+    return _Read(slots, meta, problems + strays.problems())
+
+
+def _keys(cells) -> tuple[dict[str, str], list[_Slot]]:
+    """The form's metadata and its input cells, from the hidden _keys sheet."""
+    rows: dict[int, list[Any]] = {}
+    for c in cells:
+        if c.row >= 2 and c.col <= 5:
+            rows.setdefault(c.row, [None] * 5)[c.col - 1] = c.value
     meta: dict[str, str] = {}
     slots: list[_Slot] = []
-    problems: list[CellProblem] = []
-    for row in wb[KEYS_SHEET].iter_rows(min_row=2, values_only=True):
-        role, name, key, cell, label = (list(row) + [None] * 5)[:5]
+    for n in sorted(rows):
+        role, name, key, cell, label = rows[n]
         if role == "meta":
             meta[str(name)] = "" if key is None else str(key)
         elif role in (VALUE, HAS, HEADER) and name:
             slots.append(_Slot(role, str(name), parse_dotted(str(key or "")), str(label or ""),
                                ref=str(cell or "")))
-    if meta.get("format") != FORM_FORMAT:
-        raise FormError(f"表单格式“{meta.get('format')}”不受支持（应为 {FORM_FORMAT}）；"
-                        "请用当前版本的 zjtx form 重新生成表单")
-
-    formulas = None
-    with_formulas = _has_formulas(path)
-    merged: dict[str, str] = {}
-    for rng in ws.merged_cells.ranges:
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                merged[f"{column_letter(c)}{r}"] = rng.coord
-    for s in slots:
-        where = _locate(wb, s)
-        if where is None:
-            if s.role != HEADER:
-                problems.append(CellProblem("", f"「{s.label}」（{dotted(s.path)}）的填写单元格已被删除"
-                                                "（可能删除了所在的行或列）；请用 zjtx form 重新生成表单"))
-            s.ref, s.failed = "", True
-            continue
-        s.ref = where
-        if s.role == HEADER:
-            continue
-        cell = ws[where]
-        s.value, s.number_format = cell.value, cell.number_format
-        if where in merged:
-            problems.append(CellProblem(where, f"「{s.label}」的单元格在合并区域 {merged[where]} 中；"
-                                               "请取消合并单元格后再填写"))
-            s.value, s.failed = None, True
-            continue
-        if cell.data_type == "e":
-            problems.append(CellProblem(where, f"「{s.label}」的单元格是错误值 {cell.value}，请改为数值或留空"))
-            s.value, s.failed = None, True
-            continue
-        if s.value is None and with_formulas:
-            if formulas is None:
-                formulas = _open(path, data_only=False)[FORM_SHEET]
-            fc = formulas[where]
-            if fc.data_type == "f":
-                text = fc.value if isinstance(fc.value, str) else getattr(fc.value, "text", "公式")
-                problems.append(CellProblem(where, f"「{s.label}」的单元格是公式 {text}，但文件中没有保存计算结果；"
-                                                   "请在 Excel/WPS/LibreOffice 中打开并保存后再导入，或直接填写数值"))
-                s.failed = True
-    problems += _stray(ws, slots)
-    return _Read(slots, meta, problems)
+    return meta, slots
 
 
-def _has_formulas(path: Path) -> bool:
-    """Whether any sheet holds a formula (``<f>``); only then is the workbook
-    read a second time to tell a formula without a saved result from a blank."""
-    import zipfile
+def _cell_problems(s: _Slot, merges: list[tuple[int, int, int, int]]) -> list[CellProblem]:
+    """A mapped cell that cannot be read: merged, an error value, a formula without its result."""
+    row, col = split_ref(s.ref) or (0, 0)
+    span = next((m for m in merges if m[0] <= row <= m[2] and m[1] <= col <= m[3]), None)
+    if span is not None:
+        s.value, s.failed = None, True
+        area = f"{column_letter(span[1])}{span[0]}:{column_letter(span[3])}{span[2]}"
+        return [CellProblem(s.ref, f"「{s.label}」的单元格在合并区域 {area} 中；请取消合并单元格后再填写")]
+    if s.data_type == "e":
+        bad, s.value, s.failed = s.value, None, True
+        return [CellProblem(s.ref, f"「{s.label}」的单元格是错误值 {bad}，请改为数值或留空")]
+    if s.data_type == "f":
+        s.failed = True
+        return [CellProblem(s.ref, f"「{s.label}」的单元格是公式 ={s.formula}，但文件中没有保存计算结果；"
+                                   "请在 Excel/WPS/LibreOffice 中打开并保存后再导入，或直接填写数值")]
+    return []
 
-    try:
-        with zipfile.ZipFile(path) as z:
-            return any(re.search(rb"<(?:\w+:)?f[ >/]", z.read(n))
-                       for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
-    except (OSError, zipfile.BadZipFile, KeyError):
-        return True
 
-
-def _locate(wb, s: _Slot) -> str | None:
+def _locate(book: Book, s: _Slot) -> str | None:
     """The cell a slot's defined name points at now (it moves with inserted
     rows); the cell recorded in _keys when the workbook has lost its names."""
-    dn = wb.defined_names.get(s.name)
-    if dn is None:
+    text = book.names.get(s.name)
+    if text is None:
         return s.ref if _CELL.match(s.ref or "") else None
-    text = dn.attr_text or ""
     if "#REF!" in text:
         return None
-    try:
-        dests = list(dn.destinations)
-    except Exception:  # noqa: BLE001 - a name edited into something odd
+    dest = destination(text)
+    if dest is None or dest[0] != FORM_SHEET:
         return None
-    if len(dests) != 1 or dests[0][0] != FORM_SHEET:
-        return None
-    m = _CELL.match(dests[0][1])
-    return f"{m.group(1)}{m.group(2)}" if m else None
+    return dest[1]
 
 
-def _stray(ws, slots: list[_Slot]) -> list[CellProblem]:
+class _Strays:
     """Content typed in the value columns outside any input cell (a row
-    inserted into a table, a value one column off): it would be lost."""
-    inputs = {s.ref for s in slots if s.ref and s.role != HEADER}
-    header_rows = {int(_CELL.match(s.ref).group(2)) for s in slots if s.role == HEADER and s.ref}
-    cols = [ws[r].column for r in inputs]
-    if not cols:
-        return []
-    lo, hi = min(cols), max(cols)
-    out = []
-    for row in ws.iter_rows(min_col=lo, max_col=hi):
-        for c in row:
-            if c.value is None or (isinstance(c.value, str) and not c.value.strip()):
-                continue
-            if c.coordinate in inputs or c.row in header_rows:
-                continue
-            shown = str(c.value)
-            shown = shown if len(shown) <= 20 else shown[:17] + "..."
-            out.append(CellProblem(c.coordinate, f"单元格有内容“{shown}”，但这里不是表单的填写位置，不会被导入"
-                                                 "（可能在表格中插入了行，或填错了列）；请移到黄色填写单元格中或删除"))
-    return out
+    inserted into a table, a value one column off): it would be lost. The
+    first ones are listed, the rest counted; a row of personal data is named
+    without its content."""
+
+    def __init__(self, slots: list[_Slot]):
+        inputs = [s for s in slots if s.ref and s.role != HEADER]
+        places = [split_ref(s.ref) for s in inputs]
+        cols = [p[1] for p in places if p]
+        self.lo, self.hi = (min(cols), max(cols)) if cols else (1, 0)
+        self.header_rows = {p[0] for s in slots if s.role == HEADER and (p := split_ref(s.ref))}
+        self.personal_rows = {p[0] for s, p in zip(inputs, places) if p and _personal(s.path)}
+        self.listed: list[CellProblem] = []
+        self.more = 0
+
+    def see(self, c) -> None:
+        if not self.lo <= c.col <= self.hi or c.row in self.header_rows:
+            return
+        if isinstance(c.value, str) and not c.value.strip():
+            return
+        if len(self.listed) >= MAX_LISTED_STRAYS:
+            self.more += 1
+            return
+        if c.row in self.personal_rows:
+            shown = "（个人信息，内容不显示）"
+        else:
+            text = visible(str(c.value) if c.value is not None else f"={c.formula}")
+            shown = "“" + (text if len(text) <= 20 else text[:17] + "...") + "”"
+        self.listed.append(CellProblem(c.ref, f"单元格有内容{shown}，但这里不是表单的填写位置，不会被导入"
+                                              "（可能在表格中插入了行，或填错了列）；请移到黄色填写单元格中或删除"))
+
+    def problems(self) -> list[CellProblem]:
+        if not self.more:
+            return self.listed
+        return self.listed + [CellProblem("", f"另有 {self.more} 个填写位置以外的单元格有内容（未逐一列出），"
+                                              "不会被导入；请检查表格中插入的行或填错的列")]
+
+
+def _personal(path: DocPath) -> bool:
+    try:
+        return field_at(path).personal
+    except KeyError:
+        return False
 
 
 # Cell values to data ---------------------------------------------------------
 
-def _choice_map(f: Field) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for c in f.choices:
-        out[str(c.value).lower()] = c.value
-        out[c.label] = c.value
-        out[normalize_text(c.label)] = c.value
-        out[normalize_text(c.label).replace(" ", "")] = c.value
-    return out
-
-
 def _choice(f: Field, text: str) -> Any:
-    m = _choice_map(f)
-    for key in (text, normalize_text(text), normalize_text(text).replace(" ", ""), text.lower()):
-        if key in m:
-            return m[key]
-    return text   # the validator names it: 不认识的选项
+    """A choice's code from its code, label or official alias (see the field
+    table); other text is passed on for the validator to name."""
+    c = f.choice_for(text)
+    return text if c is None else c.value
 
 
 def _number(f: Field, raw: Any, fmt: str) -> Any:
@@ -368,9 +379,8 @@ def convert(f: Field, raw: Any, fmt: str = "General") -> Any:
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             raise _Bad(f"应为日期（例如 2026-05-20），实际是数字 {_text_of(raw)}")
         text = normalize_text(str(raw))
-        m = _DATE.match(text)
-        if m:
-            iso = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+        iso = iso_date(text)
+        if iso is not None:
             try:
                 return date.fromisoformat(iso)
             except ValueError:
@@ -391,12 +401,12 @@ def convert(f: Field, raw: Any, fmt: str = "General") -> Any:
             return [t for t, _ in items]
         return [_choice(f, t) for t, _ in items]
     if k is Kind.FREE:
-        from zjtx_site.intake import fastyaml
+        from zjtx_site.intake.yamlload import LoadFailure, load_value
 
-        try:
-            return fastyaml.load(_text_of(raw), max_nodes=MAX_NODES, max_depth=MAX_DEPTH)
-        except Exception as exc:  # noqa: BLE001 - any YAML failure is one message here
-            raise _Bad(f"不是有效的 YAML/JSON 映射（{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}）")
+        try:   # a file's limits: nesting, size, no tags or aliases
+            return load_value(_text_of(raw), FORM_SHEET)
+        except LoadFailure as exc:
+            raise _Bad(f"不是有效的 YAML/JSON 映射（{exc.problem.message}）") from None
     raise AssertionError(f"unhandled kind {k}")
 
 
@@ -531,11 +541,18 @@ def company_yaml(company_id: str, round_id: str, data: dict, source: str = "") -
 
 # The import ------------------------------------------------------------------
 
-def import_form(path: Path, company_id: str, round_id: str) -> ImportResult:
-    """Read, convert and validate a form; nothing is written."""
+def import_form(path: Path, company_id: str | None = None, round_id: str | None = None, *,
+                force: bool = False) -> ImportResult:
+    """Read, convert and validate a form; nothing is written.
+
+    The company id and round default to the ones the form was made for; a
+    form made for another company or round is an error unless ``force``
+    (then a warning): importing it under the wrong id overwrites someone
+    else's data."""
     from zjtx_site.intake.loader import validate_text
 
     read = read_form(path)
+    company_id, round_id, mismatch = _identity(read.meta, company_id, round_id, force)
     b = _Builder(read)
     data = b.group(COMPANY, ()) or {}
     text = company_yaml(company_id, round_id, data, source=path.name)
@@ -552,13 +569,34 @@ def import_form(path: Path, company_id: str, round_id: str) -> ImportResult:
             out.append(CellProblem(b.cell_for(("assessed_on",)),
                                    f"评估轮次 {round_id} 与评估日期 {when.isoformat()} 不在同一年，请核对",
                                    Severity.WARNING))
-    form_id = read.meta.get("company_id") or ""
-    if form_id and form_id != company_id:
-        out.append(CellProblem("", f"这份表单是为企业 {form_id} 生成的，现在导入为 {company_id}，请核对",
-                               Severity.WARNING))
+    out += mismatch
     out.sort(key=CellProblem.sort_key)
     return ImportResult(data=data, text=text, clean=clean if not has_errors(out) else None,
-                        problems=out, meta=read.meta)
+                        problems=out, meta=read.meta, company_id=company_id, round_id=round_id)
+
+
+def _identity(meta: dict[str, str], company_id: str | None, round_id: str | None,
+              force: bool) -> tuple[str, str, list[CellProblem]]:
+    """(company id, round, problems): the ones given, else the form's own."""
+    from zjtx_site.intake import layout
+
+    form_id, form_round = meta.get("company_id") or "", meta.get("round") or ""
+    cid, rnd = company_id or form_id, round_id or form_round
+    if not cid or not rnd:
+        missing = "、".join(w for w, v in (("--company-id", cid), ("--round", rnd)) if not v)
+        raise FormError(f"这份表单生成时没有记录{'企业编号' if not cid else '评估轮次'}（空白表单）；请用 {missing} 指定")
+    if not layout.COMPANY_ID_RE.match(cid):
+        raise FormError(f"企业编号“{cid}”不合规：只能用小写字母、数字和连字符，2～63 个字符，例如 gz-ruixin-bio")
+    if not layout.ROUND_RE.match(rnd):
+        raise FormError(f"评估轮次“{rnd}”不合规：应为四位年份，可加后缀，例如 2026 或 2026-h2")
+    problems = []
+    severity = Severity.WARNING if force else Severity.ERROR
+    tail = "（--force：照常导入，请核对）" if force else "；确认无误时加 --force 导入"
+    if form_id and form_id != cid:
+        problems.append(CellProblem("", f"这份表单是为企业 {form_id} 生成的，不能直接导入为 {cid}{tail}", severity))
+    if form_round and form_round != rnd:
+        problems.append(CellProblem("", f"这份表单是为 {form_round} 轮生成的，不能直接导入为 {rnd} 轮{tail}", severity))
+    return cid, rnd, problems
 
 
 def backup_path(project: Path, company_id: str, round_id: str, now: datetime | None = None) -> Path:

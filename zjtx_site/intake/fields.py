@@ -7,7 +7,9 @@ Excel form, reports) reads it from there, never from a literal of its own.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterator
@@ -37,8 +39,52 @@ CONTAINER_KINDS = frozenset({Kind.GROUP, Kind.RECORDS})
 
 @dataclass(frozen=True, slots=True)
 class Choice:
+    """One allowed value: the code written in YAML, the form's label, and the
+    other official names (中国制造2025, the standard's own text) accepted for it."""
+
     value: str | int
     label: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def shown(self) -> str:
+        """The canonical form, as messages show it: ``rail（先进轨道交通设备）``."""
+        return f"{self.value}（{self.label}）"
+
+
+def choice_key(text: str) -> str:
+    """What two spellings of one name share: full-width folded, no spaces or
+    quotes, lower case (``ISO 9001`` = ``iso9001``, ``“六基”`` = ``六基``)."""
+    t = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in t if not ch.isspace() and ch not in "\"'“”‘’").lower()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plausible:
+    """Soft bounds on a figure of a yearly record, each naming the mistake it
+    catches. A value outside them is a warning (an error under
+    ``zjtx check --strict``).
+
+    ``unit_jump``: a ratio between two years in this band means one of them
+    was typed in ``big_unit``, which is ``unit_factor`` times smaller than the
+    field's unit (元 in a 万元 field); ``small_unit`` is the unit that many
+    times larger (亿元).
+    ``per_person``: the band of the figure per full-time employee of the same
+    year; outside it, the unit is wrong.
+    ``max_change``: a year-on-year ratio no real company shows.
+    ``sme_max``: with ``basic.sme: true``, the last year's figure is below it.
+    ``fraction``: a percentage below 1 while the other years are 1 or more was
+    typed as a fraction (0.415 for 41.5).
+    """
+
+    unit_factor: int = 1
+    big_unit: str = ""
+    small_unit: str = ""
+    unit_jump: tuple[Decimal, Decimal] | None = None
+    per_person: tuple[Decimal, Decimal] | None = None
+    max_change: int | None = None
+    sme_max: int | None = None
+    fraction: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,6 +111,13 @@ class Field:
     personal: bool = False
     max_len: int | None = None
     section: str = ""
+    plausible: Plausible | None = None
+    # every spelling of every choice (choice_key) → the choice; built once, with the field
+    _names: dict[str, Choice] | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.choices:
+            object.__setattr__(self, "_names", _choice_index(self.choices))
 
     def child(self, key: str) -> "Field | None":
         for c in self.children:
@@ -81,6 +134,13 @@ class Field:
     @property
     def choice_values(self) -> tuple[str | int, ...]:
         return tuple(c.value for c in self.choices)
+
+    def choice_for(self, text: object) -> Choice | None:
+        """The choice a written value names: its code, its label or one of its
+        official aliases, however spaced or full-width; None when none does."""
+        if not isinstance(text, str) or self._names is None:
+            return next((c for c in self.choices if c.value == text and type(c.value) is type(text)), None)
+        return self._names.get(text) or self._names.get(choice_key(text))
 
     def allowed_text(self) -> str:
         """What a valid value looks like, in the words staff read."""
@@ -120,6 +180,16 @@ class Field:
                 return f"列表，恰好 {lo} 条记录"
             return "列表（每条一个映射）"
         return ""
+
+
+def _choice_index(choices: tuple[Choice, ...]) -> dict[str, Choice]:
+    index: dict[str, Choice] = {}
+    for c in choices:
+        for name in (str(c.value), c.label, *c.aliases):
+            other = index.setdefault(choice_key(name), c)
+            if other is not c:  # one name, two meanings: a table bug
+                raise AssertionError(f"{name!r} names both {other.value} and {c.value}")
+    return index
 
 
 def walk(root: Field, prefix: str = "") -> Iterator[tuple[str, Field]]:

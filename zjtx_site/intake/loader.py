@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zjtx_site.intake import layout
+from zjtx_site.intake import layout, plausibility
 from zjtx_site.intake.crosschecks import CrossChecker
 from zjtx_site.intake.model import build_company
 from zjtx_site.intake.problems import Problem, Severity, has_errors, sort_key
@@ -46,12 +46,13 @@ def validate_text(text: str, shown: str) -> tuple[dict | None, list[Problem]]:
     try:
         data = parse(text, shown)
     except LoadFailure as exc:
-        return None, [exc.problem]
+        return None, list(exc.problems)
     v = Validator(shown)
     clean = v.group(COMPANY, data, ())
     problems = v.problems
     if clean is not None:
         problems += CrossChecker(shown).run(clean)
+        problems += plausibility.check(clean, shown)
     if problems:
         problems = locate(text, problems)
     return clean, problems
@@ -61,7 +62,7 @@ def load_file(entry: layout.Entry) -> FileResult:
     try:
         text = read_text(entry.path, entry.shown)
     except LoadFailure as exc:
-        return FileResult(entry, None, (exc.problem,))
+        return FileResult(entry, None, exc.problems)
     clean, problems = validate_text(text, entry.shown)
     if clean is not None and clean.get("assessed_on") and not has_errors(problems):
         year = clean["assessed_on"].year

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -31,6 +32,17 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+
+# C0 but newline and tab, DEL, C1, and the bidirectional overrides that make a
+# terminal show text in another order than it is
+UNSEEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Control characters written as ``\\u001b``: they show, and change nothing
+    in a terminal, a log or a JSON string."""
+    return UNSEEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def dotted(path: DocPath) -> str:

@@ -8,9 +8,11 @@ scaffold, the documentation and the Excel form are all generated from it.
 
 from __future__ import annotations
 
+import dataclasses
+from decimal import Decimal
 from typing import Any
 
-from zjtx_site.intake.fields import Choice, Field, Kind
+from zjtx_site.intake.fields import Choice, Field, Kind, Plausible
 from zjtx_site.vocabulary import TIER_LABELS, TIERS
 
 SCHEMA_VERSION = 1
@@ -28,11 +30,11 @@ LISTING_PROGRESS = (
     Choice("filed", "已提交上市申请"),
 )
 LISTING_VENUE = (
-    Choice("sse_main", "上交所主板"),
-    Choice("szse_main", "深交所主板"),
-    Choice("bse", "北交所"),
-    Choice("star_market", "上交所科创板"),
-    Choice("chinext", "深交所创业板"),
+    Choice("sse_main", "上交所主板", ("上海证券交易所主板", "沪市主板")),
+    Choice("szse_main", "深交所主板", ("深圳证券交易所主板", "深市主板")),
+    Choice("bse", "北交所", ("北京证券交易所",)),
+    Choice("star_market", "上交所科创板", ("上海证券交易所科创板", "科创板")),
+    Choice("chinext", "深交所创业板", ("深圳证券交易所创业板", "创业板")),
     Choice("overseas", "境外"),
 )
 FINANCING_METHODS = (
@@ -43,17 +45,18 @@ FINANCING_METHODS = (
     Choice("other", "其他"),
 )
 MANAGEMENT_CERTS = (
-    Choice("iso9001", "ISO9000 质量管理体系认证"),
-    Choice("iso14001", "ISO14000 环境管理体系认证"),
-    Choice("ohsas18001", "OHSAS18000 职业安全健康管理体系认证"),
+    Choice("iso9001", "ISO9000 质量管理体系认证", ("ISO9000", "GB/T 19001", "质量管理体系认证")),
+    Choice("iso14001", "ISO14000 环境管理体系认证", ("ISO14000", "GB/T 24001", "环境管理体系认证")),
+    Choice("ohsas18001", "OHSAS18000 职业安全健康管理体系认证",
+           ("OHSAS18000", "ISO45001", "GB/T 45001", "职业健康安全管理体系认证")),
     Choice("other", "其他"),
 )
 INFO_SYSTEMS = (
-    Choice("cax", "研发设计 CAX"),
-    Choice("cam", "生产制造 CAM"),
-    Choice("erp_oa", "经营管理 ERP/OA"),
-    Choice("crm", "运维服务 CRM"),
-    Choice("srm", "供应链管理 SRM"),
+    Choice("cax", "研发设计 CAX", ("研发设计",)),
+    Choice("cam", "生产制造 CAM", ("生产制造",)),
+    Choice("erp_oa", "经营管理 ERP/OA", ("经营管理", "ERP/OA")),
+    Choice("crm", "运维服务 CRM", ("运维服务",)),
+    Choice("srm", "供应链管理 SRM", ("供应链管理",)),
     Choice("other", "其他"),
 )
 FOREIGN_CERTS = (
@@ -78,26 +81,33 @@ MAKER_CHINA = (
     Choice("top500", "全国 500 强"),
     Choice("top50", "全国 50 强"),
 )
+# Labels are Appendix A's; aliases are the names of 中国制造2025 (国发〔2015〕28号)
+# and of the standard's own text ("制造强国战略十大重点产业领域"), which
+# government registries use.
 MIC_FIELDS = (
-    Choice("next_gen_it", "新一代信息技术产业"),
+    Choice("next_gen_it", "新一代信息技术产业", ("新一代信息技术",)),
     Choice("cnc_robotics", "高档数控机床和机器人"),
     Choice("aerospace", "航空航天装备"),
     Choice("marine", "海洋工程装备及高技术船舶"),
-    Choice("rail", "先进轨道交通设备"),
+    Choice("rail", "先进轨道交通设备", ("先进轨道交通装备",)),
     Choice("nev", "节能与新能源汽车"),
     Choice("power", "电力装备"),
-    Choice("agri_machinery", "农机装备"),
+    Choice("agri_machinery", "农机装备", ("农业装备",)),
     Choice("new_materials", "新材料"),
     Choice("biomedicine", "生物医药及高性能医疗器械"),
 )
 SIX_FOUNDATIONS = (
     Choice("core_components", "核心基础零部件"),
     Choice("core_electronics", "核心基础元器件"),
-    Choice("key_software", "关键软件"),
+    Choice("key_software", "关键软件", ("关键基础软件",)),
     Choice("base_process", "先进基础工艺"),
     Choice("key_materials", "关键基础材料"),
     Choice("industry_tech_base", "产业技术基础"),
 )
+TIER_ALIASES = {
+    "little_giant": ("专精特新小巨人企业", "小巨人企业", "国家级专精特新小巨人企业"),
+    "single_champion": ("单项冠军企业", "制造业单项冠军示范企业"),
+}
 TITLES = (
     Choice("high_tech", "高新技术企业"),
     Choice("tech_innovation_demo_national", "技术创新示范企业（国家级）"),
@@ -112,7 +122,7 @@ TITLES = (
     Choice("first_set_insurance", "享受首台(套)重大技术装备保险补偿"),
     Choice("ip_advantage", "知识产权优势企业"),
     Choice("ip_demo", "知识产权示范企业"),
-    *(Choice(t, TIER_LABELS[t]) for t in TIERS),
+    *(Choice(t, TIER_LABELS[t], TIER_ALIASES.get(t, ())) for t in TIERS),
 )
 
 # Reusable shapes ---------------------------------------------------------
@@ -121,6 +131,24 @@ _MONEY0: dict[str, Any] = dict(kind=Kind.MONEY, unit="万元", min=0)
 _COUNT: dict[str, Any] = dict(kind=Kind.INT, unit="个", min=0)
 _PCT: dict[str, Any] = dict(kind=Kind.PERCENT, unit="%", min=0, max=100)
 _YEAR: dict[str, Any] = dict(kind=Kind.YEAR, unit="年", min=1949, max=2100)
+
+
+# Plausibility (warnings, shared/spec/company-data.md units) --------------------
+
+MAX_YEARLY_CHANGE = 20     # more than ×20 in a year is a typo or a unit, not growth
+# 元 typed into a 万元 field: a jump near ×10,000 between years, give or take the
+# largest real change, is one year in 元 (or the others in 亿元)
+_IN_YUAN = Plausible(unit_factor=10000, big_unit="元", small_unit="亿元",
+                     unit_jump=(Decimal(10000) / MAX_YEARLY_CHANGE, Decimal(10000) * MAX_YEARLY_CHANGE))
+REVENUE_PLAUSIBLE = dataclasses.replace(
+    _IN_YUAN,
+    # 万元 per full-time employee: 1,000 元 to 1 亿元 covers every real company,
+    # from a start-up to a trading house; beyond it the unit is wrong
+    per_person=(Decimal("0.1"), Decimal(10000)),
+    max_change=MAX_YEARLY_CHANGE,
+    sme_max=40000,        # 中小企业划型标准 (industry): revenue below 4 亿元
+)
+_AS_FRACTION = Plausible(fraction=True)
 
 
 def _institution(key: str, label: str) -> Field:
@@ -141,15 +169,15 @@ FINANCIAL_YEAR = (
     Field(key="employees", label="全职员工数量", kind=Kind.INT, unit="人", min=0),
     Field(key="rd_staff", label="其中：研发人员数量", kind=Kind.INT, unit="人", min=0,
           hint="不大于全职员工数量"),
-    Field(key="revenue", label="营业收入", required=True, **_MONEY0),
+    Field(key="revenue", label="营业收入", required=True, plausible=REVENUE_PLAUSIBLE, **_MONEY0),
     Field(key="main_revenue", label="其中：主营业务收入", required=True,
-          hint="不大于营业收入", **_MONEY0),
+          hint="不大于营业收入", plausible=_IN_YUAN, **_MONEY0),
     Field(key="net_profit", label="净利润总额", kind=Kind.MONEY, unit="万元",
           hint="亏损填负数"),
-    Field(key="total_assets", label="资产总额", **_MONEY0),
+    Field(key="total_assets", label="资产总额", plausible=_IN_YUAN, **_MONEY0),
     Field(key="debt_ratio", label="资产负债率", kind=Kind.PERCENT, unit="%", min=0,
-          warn_max=100, hint="0～100，超过 100 会提示核对"),
-    Field(key="rd_expense", label="研发费用总额", hint="不大于营业收入", **_MONEY0),
+          warn_max=100, hint="0～100，超过 100 会提示核对", plausible=_AS_FRACTION),
+    Field(key="rd_expense", label="研发费用总额", hint="不大于营业收入", plausible=_IN_YUAN, **_MONEY0),
 )
 
 # The table ----------------------------------------------------------------
@@ -177,7 +205,8 @@ COMPANY = Field(
                         )),
                   Field(key="founded_on", label="成立日期", kind=Kind.DATE),
                   Field(key="sme", label="中小企业", kind=Kind.BOOL,
-                        hint="按《中小企业划型标准》；不填时按工业标准：员工 < 1000 人或营业收入 < 40000 万元"),
+                        hint="按《中小企业划型标准》；不填时按工业标准：员工 < 1000 人或营业收入 < "
+                             f"{REVENUE_PLAUSIBLE.sme_max} 万元"),
                   Field(key="listing", label="上市情况", kind=Kind.GROUP,
                         children=(
                             Field(key="status", label="上市情况", kind=Kind.ENUM, choices=LISTING_STATUS),
@@ -348,3 +377,8 @@ COMPANY = Field(
 MAX_FILE_BYTES = 1_000_000  # a real company file is a few KB; more is hostile
 MAX_NODES = 20_000          # bounds alias expansion and pathological nesting
 MAX_DEPTH = 20
+# Every number in a company file, checked before any exact arithmetic: no
+# field needs more than 6 decimals (万元 to 0.01 元) or 10^15 (万元, 人, 项),
+# and Fraction(Decimal("1e-999999999")) would never finish.
+MAX_DECIMALS = 6
+MAX_MAGNITUDE = 15          # |value| < 10^15

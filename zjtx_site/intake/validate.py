@@ -15,13 +15,20 @@ from typing import Any
 
 from zjtx_site.intake import creditcode
 from zjtx_site.intake.fields import Field, Kind
-from zjtx_site.intake.problems import DocPath, Problem, Severity, dotted
+from zjtx_site.intake.numbers import out_of_bounds
+from zjtx_site.intake.problems import (
+    UNSEEN,
+    DocPath,
+    Problem,
+    Severity,
+    dotted,
+    visible,
+)
+from zjtx_site.intake.typed import LIST_SPLIT, date_fix, list_fix, number_fix
 from zjtx_site.intake.yamlload import BadNumber
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# No figure in a company file comes near 10^15 (万元, 人, 项); beyond it a number is
-# hostile or a typo, and int() of a value such as 1e999999999 would never finish.
-_MAX_MAGNITUDE = Decimal("1e15")
+HIDDEN = "一个值（个人信息，内容不显示）"
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "是", "否", "true", "false", "True", "False"}
 
 
@@ -31,7 +38,7 @@ def show(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         text = value if len(value) <= 40 else value[:37] + "..."
-        return f"“{text}”"
+        return f"“{visible(text)}”"
     if isinstance(value, dict):
         return "一个映射（键: 值）"
     if isinstance(value, list):
@@ -47,6 +54,12 @@ class Validator:
         self.problems: list[Problem] = []
 
     # reporting --------------------------------------------------------
+    @staticmethod
+    def seen(f: Field, value: Any) -> str:
+        """The found value for a message; never a personal one (a mobile
+        number typed without quotes would end up in CI logs)."""
+        return HIDDEN if f.personal else show(value)
+
     def report(self, f: Field, path: DocPath, what: str, *, allowed: bool = True,
                severity: Severity = Severity.ERROR, at_key: bool = False) -> None:
         tail = f"；应为：{f.allowed_text()}" if allowed and f.allowed_text() else ""
@@ -59,15 +72,17 @@ class Validator:
         if data is None:
             return None
         if not isinstance(data, dict):
-            self.report(f, path, f"应为映射（键: 值），实际是{show(data)}", allowed=False)
+            self.report(f, path, f"应为映射（键: 值），实际是{self.seen(f, data)}", allowed=False)
             return None
         out: dict[str, Any] = {}
         known = {c.key for c in f.children}
         for key in data:
             if key not in known:
                 # a key may be a number, null or a list ("? [a, b]"); dotted() takes text
-                name = key if isinstance(key, str) else _key_text(key)
+                name = visible(key if isinstance(key, str) else _key_text(key))
                 near = _nearest(name, known)
+                if f.personal and not re.fullmatch(r"[A-Za-z_]{1,30}", name):
+                    name = "（个人信息，不显示）"   # "13800000000: x" is a number, not a key
                 hint = f"，是不是想写 “{near}”？" if near else ""
                 where = f"「{f.label}」" if path else "文件顶层"
                 self.problems.append(Problem(
@@ -97,6 +112,7 @@ class Validator:
             if not isinstance(v, dict):
                 self.report(f, path, f"应为映射（键: 值），实际是{show(v)}", allowed=False)
                 return None
+            self.free_numbers(f, v, path)
             return v
         if k in (Kind.ENUM_LIST, Kind.TEXT_LIST):
             return self.listing(f, v, path)
@@ -104,7 +120,7 @@ class Validator:
 
     def records(self, f: Field, v: Any, path: DocPath) -> tuple | None:
         if not isinstance(v, list):
-            self.report(f, path, f"应为列表，实际是{show(v)}")
+            self.report(f, path, f"应为列表，实际是{self.seen(f, v)}")
             return None
         lo, hi = f.items
         if (lo is not None and len(v) < lo) or (hi is not None and len(v) > hi):
@@ -123,30 +139,60 @@ class Validator:
 
     def listing(self, f: Field, v: Any, path: DocPath) -> tuple | None:
         if not isinstance(v, list):
-            self.report(f, path, f"应为列表（例如 [a, b]，没有请填 []），实际是{show(v)}")
+            fix = _list_fix(f, [v]) if isinstance(v, str) else None
+            tail = f"；改为 {fix}" if fix else ""
+            self.report(f, path, f"应为列表（例如 [a, b]，没有请填 []），实际是{self.seen(f, v)}{tail}")
             return None
         hi = f.items[1]
         if hi is not None and len(v) > hi:
             self.report(f, path, f"有 {len(v)} 项，超过上限 {hi} 项")
         out = []
         seen = set()
+        fix = None
         for i, item in enumerate(v):
             ipath = path + (i,)
             if f.kind is Kind.ENUM_LIST:
-                if item not in f.choice_values:
-                    self.report(f, ipath, f"不认识的选项 {show(item)}")
+                c = f.choice_for(item)
+                if c is None:
+                    if fix is None and isinstance(item, str) and LIST_SPLIT.search(item):
+                        # [rail，nev] is one item to YAML: the whole list, written right
+                        fix = _list_fix(f, [x for x in v if isinstance(x, str)]) or ""
+                        tail = f"（“，”“、”不能分隔 YAML 列表的项；改为 {fix}）" if fix else ""
+                    else:
+                        tail = ""
+                    self.report(f, ipath, f"不认识的选项 {show(item)}{tail}")
                     continue
-                if item in seen:
-                    self.report(f, ipath, f"选项 {show(item)} 重复", allowed=False)
+                if c.value in seen:
+                    self.report(f, ipath, f"选项 {c.shown}重复", allowed=False)
                     continue
-                seen.add(item)
-                out.append(item)
+                seen.add(c.value)
+                out.append(c.value)
             else:
                 if not isinstance(item, str) or not item.strip():
-                    self.report(f, ipath, f"每项应为非空文本，实际是{show(item)}")
+                    self.report(f, ipath, f"每项应为非空文本，实际是{self.seen(f, item)}")
+                    continue
+                if self.controls(f, item, ipath):
                     continue
                 out.append(item)
         return tuple(out)
+
+    def controls(self, f: Field, text: str, path: DocPath) -> bool:
+        """Report control characters in a text; True when there are some."""
+        m = UNSEEN.search(text)
+        if m:
+            self.report(f, path, f"含有不可见的控制字符 U+{ord(m.group()):04X}，请删除", allowed=False)
+        return m is not None
+
+    def free_numbers(self, f: Field, v: Any, path: DocPath) -> None:
+        """Numbers under ``extra`` reach plugins' exact arithmetic too."""
+        items = v.items() if isinstance(v, dict) else enumerate(v) if isinstance(v, list) else ()
+        for key, x in items:
+            if isinstance(x, (dict, list)):
+                self.free_numbers(f, x, path + (key,))
+            elif isinstance(x, (int, Decimal)) and not isinstance(x, bool):
+                why = out_of_bounds(x)
+                if why:
+                    self.report(f, path + (key,), f"中的数字超出范围：{why}", allowed=False)
 
     def scalar(self, f: Field, v: Any, path: DocPath) -> Any:
         k = f.kind
@@ -158,29 +204,27 @@ class Validator:
                 extra = "（YAML 1.2 中 yes/no/on/off 是文本，不是是/否）"
             self.report(f, path, f"应为 true 或 false，实际是{show(v)}{extra}")
             return None
-        if k in NUMERIC and _huge(v):
-            self.report(f, path, f"超出范围：{Decimal(v):.3E}，数值过大")
+        if k in NUMERIC and isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+            why = out_of_bounds(v)   # before int() or any comparison that is not free
+            if why:
+                self.report(f, path, f"超出范围：{why}")
+                return None
+        if k in NUMERIC and (isinstance(v, bool) or not isinstance(v, (int, Decimal))):
+            word = "整数" if k in (Kind.INT, Kind.YEAR) else "数字"
+            self.report(f, path, f"应为{word}，实际是{show(v)}{_number_hint(f, v)}")
             return None
         if k in (Kind.INT, Kind.YEAR):
-            if isinstance(v, bool) or not isinstance(v, (int, Decimal)) or (
-                    isinstance(v, Decimal) and v != v.to_integral_value()):
+            if isinstance(v, Decimal) and v != v.to_integral_value():
                 self.report(f, path, f"应为整数，实际是{show(v)}")
                 return None
             return self.bounded(f, int(v), path)
         if k in (Kind.MONEY, Kind.PERCENT, Kind.NUMBER):
-            if isinstance(v, BadNumber) or isinstance(v, bool) or not isinstance(v, (int, Decimal)):
-                extra = ""
-                if isinstance(v, str) and v.strip().endswith("%"):
-                    extra = "（百分比只写数字，不要加 %）"
-                elif isinstance(v, str) and "," in v:
-                    extra = "（不要使用千位分隔符）"
-                self.report(f, path, f"应为数字，实际是{show(v)}{extra}")
-                return None
             return self.bounded(f, Decimal(v), path)
         if k is Kind.DATE:
             text = str(v) if isinstance(v, str) else None
             if text is None or not _DATE_RE.match(text):
-                self.report(f, path, f"不是有效日期：{show(v)}")
+                fix = date_fix(text) if text else None
+                self.report(f, path, f"不是有效日期：{show(v)}" + (f"，改为 {fix}" if fix else ""))
                 return None
             try:
                 return date.fromisoformat(text)
@@ -189,10 +233,12 @@ class Validator:
                 return None
         if k is Kind.TEXT:
             if not isinstance(v, str):
-                self.report(f, path, f"应为文本，实际是{show(v)}（数字形式的文本请加引号）")
+                self.report(f, path, f"应为文本，实际是{self.seen(f, v)}（数字形式的文本请加引号）")
                 return None
             if f.max_len and len(v) > f.max_len:
                 self.report(f, path, f"长度 {len(v)} 字，超过上限")
+                return None
+            if self.controls(f, v, path):
                 return None
             return str(v)
         if k is Kind.CREDIT_CODE:
@@ -205,10 +251,11 @@ class Validator:
                 return None
             return str(v)
         if k is Kind.ENUM:
-            if v not in f.choice_values:
+            c = f.choice_for(v)
+            if c is None:
                 self.report(f, path, f"不认识的选项 {show(v)}")
                 return None
-            return v
+            return c.value
         raise AssertionError(f"unhandled kind {k}")  # a table entry with no rule is a bug
 
     def bounded(self, f: Field, v: int | Decimal, path: DocPath) -> int | Decimal | None:
@@ -224,10 +271,22 @@ class Validator:
 NUMERIC = (Kind.INT, Kind.YEAR, Kind.MONEY, Kind.PERCENT, Kind.NUMBER)
 
 
-def _huge(v: Any) -> bool:
-    # comparisons are exact and never overflow, unlike abs() or int()
-    return (isinstance(v, (int, Decimal)) and not isinstance(v, (bool, BadNumber))
-            and (v >= _MAX_MAGNITUDE or v <= -_MAX_MAGNITUDE))
+def _number_hint(f: Field, v: Any) -> str:
+    """What was typed wrong in a number written as text, and the number to write."""
+    if not isinstance(v, str) or isinstance(v, BadNumber):
+        return ""
+    fix = number_fix(v, f.unit)
+    if fix is None:
+        return ""
+    why, number = fix
+    return f"（{why}；改为 {number}）" if number else f"（{why}）"
+
+
+def _list_fix(f: Field, items: list[str]) -> str | None:
+    def code(text: str) -> Any:
+        c = f.choice_for(text)
+        return None if c is None else c.value
+    return list_fix(items, code)
 
 
 def _key_text(key: Any) -> str:

@@ -13,6 +13,8 @@ oversized and deeply nested files are refused with a message.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -20,21 +22,26 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+from ruamel.yaml.reader import ReaderError
 
 from zjtx_site.intake import fastyaml
 from zjtx_site.intake.fastyaml import BadNumber, DateText  # noqa: F401  (re-exported for validate, scaffold)
+from zjtx_site.intake.fields import walk
 from zjtx_site.intake.problems import DocPath, Problem
-from zjtx_site.intake.schema import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from zjtx_site.intake.schema import COMPANY, MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
+from zjtx_site.intake.typed import colon_lines
 
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
 class LoadFailure(Exception):
-    """The file cannot be turned into data at all; carries the one problem."""
+    """The file cannot be turned into data at all; carries its problems
+    (one, or one per line where the cause is on several lines)."""
 
-    def __init__(self, problem: Problem):
+    def __init__(self, problem: Problem, *more: Problem):
         super().__init__(problem.message)
         self.problem = problem
+        self.problems = (problem, *more)
 
 
 def _construct_date_text(constructor: Any, node: Any) -> str:
@@ -87,17 +94,49 @@ def _chinese(problem: str) -> str:
     return f"YAML 格式错误：{problem.strip()}"
 
 
-def read_text(path: Path, shown: str) -> str:
-    """The file's text; refuses what no company file can be."""
+# Opening a FIFO waits for a writer, and a symlink may lead to /dev/zero or out
+# of the project: a company file is a regular file, opened without following
+# a link and without blocking, and read up to the size limit plus one byte.
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_BINARY", 0))
+
+
+def not_regular(path: Path) -> str | None:
+    """Why ``path`` is no file to read data from (a link, a FIFO, a device), or None."""
     try:
-        size = path.stat().st_size
+        mode = path.lstat().st_mode
+    except OSError:
+        return None      # the open that follows names the reason
+    if stat.S_ISLNK(mode):
+        return "是符号链接；企业数据只读取 companies/ 中的普通文件，请把文件本身放在这里"
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        return "不是普通文件（可能是管道、设备或套接字），不会读取"
+    return None
+
+
+def read_bytes(path: Path, shown: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """At most ``limit`` bytes of a regular file; refuses links and special files."""
+    why = not_regular(path)
+    if why:
+        raise LoadFailure(Problem(file=shown, message=why))
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
         raise LoadFailure(Problem(file=shown, message=f"无法读取文件：{exc.strerror}")) from None
-    if size > MAX_FILE_BYTES:
+    with open(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):   # swapped after the check above
+            raise LoadFailure(Problem(file=shown, message="不是普通文件，不会读取"))
+        raw = fh.read(limit + 1)
+    if len(raw) > limit:
         raise LoadFailure(Problem(
             file=shown,
-            message=f"文件过大（{size} 字节，上限 {MAX_FILE_BYTES} 字节）；一家企业一轮的数据不会这么大"))
-    raw = path.read_bytes()
+            message=f"文件过大（超过上限 {limit} 字节）；一家企业一轮的数据不会这么大"))
+    return raw
+
+
+def read_text(path: Path, shown: str) -> str:
+    """The file's text; refuses what no company file can be."""
+    raw = read_bytes(path, shown)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -121,6 +160,7 @@ def parse(text: str, shown: str) -> Any:
         raise LoadFailure(Problem(file=shown, line=mark.line + 1, column=mark.column + 1,
                                   message=exc.message)) from None
     except MarkedYAMLError as exc:
+        _full_width_colons(text, shown)
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or str(exc)
@@ -128,12 +168,50 @@ def parse(text: str, shown: str) -> Any:
             problem = "found character '\\t' that cannot start any token"
         raise LoadFailure(Problem(file=shown, line=line, column=col,
                                   message=_chinese(problem))) from None
+    except ReaderError as exc:
+        # a raw control character: name it and its place, not the parser's offset
+        before = text[: exc.position]
+        raise LoadFailure(Problem(
+            file=shown, line=before.count("\n") + 1, column=exc.position - before.rfind("\n"),
+            message=f"文件中有不可见的控制字符 U+{exc.character:04X}，请删除")) from None
     except YAMLError as exc:
         raise LoadFailure(Problem(file=shown, message=_chinese(str(exc)))) from None
     except RecursionError:
         raise LoadFailure(Problem(file=shown, message=f"嵌套层级过深（上限 {MAX_DEPTH} 层）")) from None
+    _full_width_colons(text, shown, _KEYS)
     _check_shape(data, shown)
     return data
+
+
+# every key of the field table: after a clean parse, only these count as keys
+_KEYS = frozenset(f.key for _, f in walk(COMPANY))
+
+
+def _full_width_colons(text: str, shown: str, keys: frozenset[str] | None = None) -> None:
+    """A key followed by "：" makes YAML read the line as text: the parser
+    notices lines later, or not at all (``niche_years：13`` is then a value).
+    Name each such line, with the line as it should read."""
+    found = colon_lines(text, keys)
+    if found:
+        raise LoadFailure(*(Problem(
+            file=shown, line=n, column=col,
+            message=f"YAML 格式错误：键后面用了全角冒号“：”，YAML 只认半角冒号“:”（后面加一个空格）；改为 {fixed}")
+            for n, col, fixed in found)) from None
+
+
+def load_value(text: str, shown: str) -> Any:
+    """One value written in YAML or JSON outside a file (a form's extension
+    cell), with the same limits as a file: nesting, size, no tags or aliases."""
+    try:
+        _check_nesting(text, shown)
+        return fastyaml.load(text, max_nodes=MAX_NODES, max_depth=MAX_DEPTH)
+    except fastyaml.Refused as exc:
+        raise LoadFailure(Problem(file=shown, message=exc.message)) from None
+    except YAMLError as exc:
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise LoadFailure(Problem(file=shown, message=_chinese(problem))) from None
+    except RecursionError:
+        raise LoadFailure(Problem(file=shown, message=f"嵌套层级过深（上限 {MAX_DEPTH} 层）")) from None
 
 
 def _char_at(text: str, mark: Any) -> str:

@@ -2,8 +2,9 @@
 
 Drawn on ``matplotlib.figure.Figure`` objects (never pyplot's global state),
 saved with a fixed hash salt and no date, so the same figures give the same
-bytes. The CJK font is registered explicitly by path: a machine without it
-fails with a message rather than drawing empty boxes. Every chart draws
+bytes. The CJK font is found through matplotlib's font manager on any system
+(:mod:`zjtx_site.render.fonts`): a machine without one fails with a message
+rather than drawing empty boxes. Every chart draws
 under its own ``rc_context`` from matplotlib's defaults, so settings changed
 elsewhere in the process cannot change a chart's bytes. Margins are fixed
 (the sizes are), which spares the second drawing pass of tight_layout.
@@ -15,29 +16,23 @@ import functools
 import io
 import math
 from fractions import Fraction
-from pathlib import Path
 from typing import Callable
 
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib import font_manager, rc_context  # noqa: E402
+from matplotlib import rc_context  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from zjtx_site.errors import FontMissing
+from zjtx_site.errors import FontMissing  # noqa: F401  (re-exported: callers catch it here)
+from zjtx_site.render.fonts import CJKFont, find_cjk_font
 
-FONT_CANDIDATES = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
-    "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
-)
-FONT_FAMILY = "Noto Sans CJK SC"
 COLORS = ("#3f51b5", "#009688", "#ff9800", "#e91e63", "#8e24aa", "#6d4c41")
 
 # Everything a chart's bytes depend on, applied around each drawing.
 RC = {
     "font.family": "sans-serif",
-    "font.sans-serif": [FONT_FAMILY],
+    "font.sans-serif": [],           # the CJK family found by setup_fonts
     "axes.unicode_minus": False,
     "svg.hashsalt": "zjtx-site",
     "svg.fonttype": "path",          # glyphs as paths: the page needs no font
@@ -49,36 +44,26 @@ RC = {
 
 
 
-_ready = False
-_font_path: str | None = None
+_font: CJKFont | None = None
 
 
 def setup_fonts() -> None:
-    """Register the CJK font by path, once; :class:`FontMissing` when absent."""
-    global _ready, _font_path
-    if _ready:
+    """Find the CJK font once (see render.fonts); :class:`FontMissing` when none."""
+    global _font
+    if _font is not None:
         return
-    path = next((p for p in FONT_CANDIDATES if Path(p).is_file()), None)
-    if path is None:
-        raise FontMissing("找不到中文字体 Noto Sans CJK（Debian 软件包 fonts-noto-cjk），已查找："
-                          + "、".join(FONT_CANDIDATES)
-                          + "。请运行 scripts/install-system-deps 或 make setup 安装后再生成图表。")
-    font_manager.fontManager.addfont(path)
-    try:
-        found = font_manager.findfont(font_manager.FontProperties(family=FONT_FAMILY),
-                                      fallback_to_default=False)
-    except ValueError:
-        found = None
-    if not found:
-        raise FontMissing(f"字体文件 {path} 中没有字体族 {FONT_FAMILY}，图表中的中文无法显示。"
-                          "请安装 fonts-noto-cjk。")
-    _font_path = path
-    _ready = True
+    font = find_cjk_font()
+    RC["font.sans-serif"] = [font.family]
+    _font = font
 
 
 def font_path() -> str | None:
-    """The font file registered by :func:`setup_fonts` (None before it ran)."""
-    return _font_path
+    """The font file the charts draw with (None before :func:`setup_fonts` ran)."""
+    return _font.path if _font else None
+
+
+def font_family() -> str | None:
+    return _font.family if _font else None
 
 
 def _chart(fn: Callable[..., Figure]) -> Callable[..., bytes]:

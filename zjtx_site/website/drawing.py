@@ -1,13 +1,15 @@
 """Drawing many charts: serially for a few, on a process pool for many.
 
 Each chart is a pure function of its arguments, so the bytes are the same
-however the work is split.
+however the work is split. The pool uses the platform's default way to start
+workers ("spawn" on Windows and macOS, where there is no fork), so each job
+(a :class:`Chart`: a chart name and its arguments) travels pickled.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from zjtx_site.render.pages import Chart
 
@@ -25,6 +27,6 @@ def draw_all(jobs: Sequence[Chart]) -> Iterable[bytes]:
     import concurrent.futures
     import multiprocessing
 
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context()   # the default start method, never a forced fork
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
         return list(pool.map(_draw, jobs, chunksize=8))
