@@ -333,16 +333,18 @@ def test_read_only_project(built, capsys, monkeypatch):
 
 
 def test_an_unreadable_file_is_named_not_a_traceback(tmp_path, capsys, monkeypatch):
+    import os as _os
+
     root = make(tmp_path / "proj")
     target = root / EDITED
-    real = Path.read_bytes
+    real = _os.open
 
-    def unreadable(self):
-        if self == target:
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real(self)
+    def unreadable(path, *args, **kwargs):       # root reads everything: refuse it here
+        if Path(path) == target:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    monkeypatch.setattr(_os, "open", unreadable)
     code, _, err = run(capsys, "-C", root, "build")
-    assert code == 1 and "没有权限" in err and str(target) in err
+    assert code == 1 and "没有权限" in err and EDITED in err
     assert not (root / "content").exists()

@@ -73,9 +73,14 @@ _ERRNO_TEXT = {
 }
 
 
+def os_error_reason(exc: OSError) -> str:
+    """Why an OSError happened, in Chinese where we know the errno."""
+    return _ERRNO_TEXT.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+
+
 def os_error_text(exc: OSError) -> str:
     """An OSError in words for the reader: the path(s) and the reason in Chinese."""
-    reason = _ERRNO_TEXT.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+    reason = os_error_reason(exc)
     paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
     where = " → ".join(paths) if paths else "（未知路径）"
     return f"文件操作失败：{where}：{reason}"

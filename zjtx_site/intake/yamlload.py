@@ -24,6 +24,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.reader import ReaderError
 
+from zjtx_site.errors import os_error_reason
 from zjtx_site.intake import fastyaml
 from zjtx_site.intake.fastyaml import BadNumber, DateText  # noqa: F401  (re-exported for validate, scaffold)
 from zjtx_site.intake.fields import walk
@@ -122,7 +123,7 @@ def read_bytes(path: Path, shown: str, limit: int = MAX_FILE_BYTES) -> bytes:
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
-        raise LoadFailure(Problem(file=shown, message=f"无法读取文件：{exc.strerror}")) from None
+        raise LoadFailure(Problem(file=shown, message=f"无法读取文件：{os_error_reason(exc)}")) from None
     with open(fd, "rb") as fh:
         if not stat.S_ISREG(os.fstat(fd).st_mode):   # swapped after the check above
             raise LoadFailure(Problem(file=shown, message="不是普通文件，不会读取"))
