@@ -43,6 +43,19 @@ def test_score_does_not_import_matplotlib():
     code = ("import sys; from zjtx_site.cli.main import main; "
             "rc = main(['score', '--json', 'companies/gz-jirui-drive/2026.yaml']); "
             "assert 'matplotlib' not in sys.modules, 'matplotlib imported'; sys.exit(rc)")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False,
+                          env={"PYTHONPATH": str(REPO), "ZJTX_PLUGINS": "", "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_a_build_that_draws_no_chart_does_not_import_matplotlib(tmp_path):
+    from report_helpers import build, make_project
+
+    project = make_project(tmp_path / "p", ["gz-jirui-drive", "gz-lanqi-bio"])
+    build(project)                                    # draws every chart
+    code = ("import sys; from pathlib import Path; from zjtx_site.build import build; "
+            f"r = build(Path({str(project)!r}), run_site=False); "
+            "assert r.reused and 'matplotlib' not in sys.modules, sorted(m for m in sys.modules if 'matplotlib' in m)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
                           env={"PYTHONPATH": str(REPO), "ZJTX_PLUGINS": "", "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr

@@ -125,8 +125,6 @@ def _next_label(a: Assessment) -> str:
 def overview_pages(env: jinja2.Environment, base: str, by_company: dict[str, list[Assessment]],
                    assessments: list[Assessment], footer: dict[str, Any]) -> list[Output]:
     """Home, portfolio (latest round of each company) and one portfolio per round."""
-    from zjtx_site.render import charts
-
     out: list[Output] = []
     latest = [by_company[cid][-1] for cid in sorted(by_company)]
     all_key = digest(base, *footer.values())
@@ -136,8 +134,9 @@ def overview_pages(env: jinja2.Environment, base: str, by_company: dict[str, lis
     def portfolio(page: str, subset: list[Assessment], title: str, prefix: str, chart: str,
                   links: list[Any]) -> None:
         levels = portfolio_context(subset, {})["levels"]
-        out.append(Page(path=f"assets/{chart}", key=all_key + chart,
-                        make=lambda: charts.bars([x["level"] for x in levels], [x["count"] for x in levels])))
+        # a Chart, drawn with the others at the end: matplotlib is imported only if one is drawn
+        out.append(Chart(path=f"assets/{chart}", key=digest(base, chart, *(str(x["count"]) for x in levels)),
+                         kind="bars", args=([x["level"] for x in levels], [x["count"] for x in levels])))
         out.append(Page(path=page, key=all_key + page, make=lambda: env.get_template("portfolio.md.j2").render(
             **portfolio_context(subset, {"levels": f"![L1–L5 分布]({prefix}assets/{chart})"}, base=prefix,
                                 title=title, rounds=links, footer=footer)).encode("utf-8")))
