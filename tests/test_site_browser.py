@@ -294,12 +294,17 @@ def test_site_opened_from_disk_works_and_stays_local(driver, project, names):
     assert not js_errors(driver)
 
 
-def test_served_search_uses_the_json_index(driver, server):
-    """Served, the index is fetched as JSON; the vendored shim is loaded but
-    leaves the browser's Web Worker in place."""
+def test_served_search_reads_the_one_index_file(driver, server):
+    """Served, the theme asks for search/search_index.json; the site has only the
+    script (search_index.js), and the shim answers the theme's request from it.
+    The vendored iframe-worker is loaded but leaves the browser's Web Worker in place."""
     reset_logs(driver)
-    search(driver, server + "index.html", "专精特新")
-    urls, _ = network_log(driver)
-    assert any(u.endswith("/search/search_index.json") for u in urls), urls
+    hits = search(driver, server + "index.html", "专精特新")
+    assert hits
+    urls, failed = network_log(driver)
+    assert not failed, failed
+    assert any(u.endswith("/search/search_index.js") for u in urls), urls
+    assert not any(u.endswith("/search/search_index.json") for u in urls), urls
+    assert any(u.endswith("/assets/search-index.js") for u in urls), urls
     assert any(u.endswith("/assets/iframe-worker/shim.js") for u in urls), urls
     assert driver.execute_script("return window.Worker !== window.IFrameWorker")

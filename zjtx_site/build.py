@@ -17,6 +17,7 @@ from zjtx_site.intake.loader import load_project
 from zjtx_site.render.site import render_site
 from zjtx_site.scoring.engine import assess, make_engine
 from zjtx_site.scoring.results import Assessment
+from zjtx_site.website.engines import DEFAULT_ENGINE
 from zjtx_site.website.staging import publish_outputs
 
 
@@ -27,10 +28,12 @@ class BuildResult:
     reused: int
     skipped_files: tuple[str, ...]
     site_built: bool
+    notices: tuple[str, ...] = ()     # shown once, whether or not progress is shown
 
 
 def build(project: Path, *, keep_going: bool = False, forced: str | None = None,
-          run_site: bool = True, progress: Callable[[str], None] = lambda s: None) -> BuildResult:
+          run_site: bool = True, progress: Callable[[str], None] = lambda s: None,
+          site_engine: str = DEFAULT_ENGINE) -> BuildResult:
     project = project.resolve()
     data = load_project(project)
     if not data.ok and not keep_going:
@@ -53,6 +56,9 @@ def build(project: Path, *, keep_going: bool = False, forced: str | None = None,
 
     outputs = render_site(project, engine, assessments)
     progress(f"已生成 {len({a.company.company_id for a in assessments})} 家企业的报告")
-    writer = publish_outputs(project, outputs, run_site=run_site, progress=progress)
+    notices: list[str] = []
+    writer = publish_outputs(project, outputs, run_site=run_site, progress=progress, engine=site_engine,
+                             notice=notices.append)
     return BuildResult(pages=sum(1 for k in writer.new if k.endswith(".md")), rendered=writer.rendered,
-                       reused=writer.reused, skipped_files=data.invalid_files, site_built=run_site)
+                       reused=writer.reused, skipped_files=data.invalid_files, site_built=run_site,
+                       notices=tuple(notices))

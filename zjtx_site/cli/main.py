@@ -89,12 +89,14 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from zjtx_site.build import build
+    from zjtx_site.cli.progress import Progress
     from zjtx_site.errors import BuildError, PluginError
 
     root = _project(args)
+    progress = Progress()
     try:
-        result = build(root, keep_going=args.keep_going, forced=args.rules,
-                       progress=lambda s: print(s, file=sys.stderr))
+        result = build(root, keep_going=args.keep_going, forced=args.rules, progress=progress,
+                       site_engine=args.engine)
     except BuildError as exc:
         _print_problems([p for p in exc.problems])
         print(f"构建失败：{exc}", file=sys.stderr)
@@ -102,6 +104,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     except PluginError as exc:
         print(f"构建失败：插件加载失败：{exc}。content/ 和 site/ 保持不变。", file=sys.stderr)
         return 1
+    finally:
+        progress.close()
+    for text in result.notices:
+        print(text, file=sys.stderr)
     if result.skipped_files:
         print("以下文件有错误，已跳过（--keep-going）：", file=sys.stderr)
         for f in result.skipped_files:
@@ -135,6 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("build", help="校验、评分、生成 content/ 报告并构建 site/ 网站（原子操作）")
     s.add_argument("--keep-going", action="store_true", help="跳过有错误的文件继续构建，并列出跳过的文件")
     s.add_argument("--rules", metavar="ID", help="强制使用规则集（假设分析）")
+    from zjtx_site.website.engines import DEFAULT_ENGINE, ENGINES
+
+    s.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+                   help=f"网站引擎（默认 {DEFAULT_ENGINE}；zensical 为可选安装，见 README“网站引擎”）")
     s.set_defaults(func=cmd_build)
 
     from zjtx_site.cli.excel import add_form_commands

@@ -16,7 +16,9 @@ from typing import Any
 import jinja2
 
 from zjtx_site import __version__
+from zjtx_site.intake.fields import lookup
 from zjtx_site.intake.layout import round_sort_key
+from zjtx_site.intake.schema import COMPANY
 from zjtx_site.render.environment import (
     builtin_template_names,
     environment,
@@ -104,7 +106,7 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
 
     def index() -> bytes:
         return env.get_template("company.md.j2").render(
-            name=rounds[-1].company.basic.name,
+            name=rounds[-1].company.basic.name, profile=company_profile(rounds[-1].company),
             footer={"version": Raw(__version__),
                     "rulesets": Raw(", ".join(sorted({t for r in rounds for t in r.rulesets}))),
                     "data_revision": Raw(digest(*(r.company.digest for r in rounds))[:12])},
@@ -116,6 +118,13 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
     out.append(Page(path=f"companies/{cid}/index.md",
                     key=digest(base, *(r.company.digest for r in rounds), "company"), make=index))
     return out
+
+
+def company_profile(c: Any) -> list[tuple[str, str]]:
+    """What a company is looked up by besides its name (its page is its search entry)."""
+    mic = lookup(COMPANY, "product.mic_fields")
+    return [("主导产品", c.product.name or "未报告"), ("所属产业链", c.chain.name or "未报告"),
+            ("中国制造十大产业领域", "、".join(mic.choice_label(f) for f in c.product.mic_fields or ()) or "—")]
 
 
 def _next_label(a: Assessment) -> str:

@@ -7,7 +7,7 @@ however the work is split.
 from __future__ import annotations
 
 import os
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from zjtx_site.render.pages import Chart
 
@@ -22,9 +22,15 @@ def draw_all(jobs: Sequence[Chart]) -> Iterable[bytes]:
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < POOL_FROM or workers < 2:
         return [_draw(c) for c in jobs]
-    import concurrent.futures
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
+    return _pooled(jobs, workers, ctx)
+
+
+def _pooled(jobs: Sequence[Chart], workers: int, ctx) -> Iterator[bytes]:
+    import concurrent.futures
+
+    # in order, as they come: the caller can report progress
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-        return list(pool.map(_draw, jobs, chunksize=8))
+        yield from pool.map(_draw, jobs, chunksize=8)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from zjtx_site.render.pages import Output
-from zjtx_site.website.mkdocs import run_mkdocs
+from zjtx_site.website.engines import DEFAULT_ENGINE, build_site
 from zjtx_site.website.writer import Writer
 
 STATE_DIR = ".zjtx"
@@ -30,7 +30,8 @@ def read_manifest(path: Path) -> dict[str, str]:
 
 
 def publish_outputs(project: Path, outputs: list[Output], *, run_site: bool,
-                    progress: Callable[[str], None]) -> Writer:
+                    progress: Callable[[str], None], engine: str = DEFAULT_ENGINE,
+                    notice: Callable[[str], None] = lambda s: None) -> Writer:
     """Stage ``outputs`` as content/, build the site from it, then swap both in."""
     state = project / STATE_DIR
     staging = state / "staging"
@@ -46,8 +47,8 @@ def publish_outputs(project: Path, outputs: list[Output], *, run_site: bool,
     progress(f"content/：重新生成 {writer.rendered} 个文件，沿用 {writer.reused} 个")
     site_new = staging / "site"
     if run_site:
-        run_mkdocs(project, content_new, site_new)
-        progress("网站构建完成")
+        for text in build_site(engine, project, content_new, site_new, progress=progress).notices:
+            notice(text)
     swap(content_new, project / "content")
     if run_site:
         swap(site_new, project / "site")

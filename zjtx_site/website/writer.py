@@ -51,7 +51,9 @@ class Writer:
         jobs, self.charts = self.charts, []
         if not jobs:
             return
-        for chart, data in zip(jobs, draw_all(jobs)):
+        for done, (chart, data) in enumerate(zip(jobs, draw_all(jobs)), 1):
             (self.staging / chart.path).write_bytes(data)
             self.rendered += 1
+            if done % 500 == 0 and done < len(jobs):
+                progress(f"已绘制 {done}/{len(jobs)} 张图表")
         progress(f"已绘制 {len(jobs)} 张图表")
