@@ -63,6 +63,7 @@ def portfolio_context(latest: list[Assessment], charts: dict[str, str], *, base:
         c = a.company
         table.append({
             "link": Raw(f"[{_md_text(c.basic.name)}]({base}companies/{c.company_id}/{c.round}.md)"),
+            "name": c.basic.name, "href": f"{base}companies/{c.company_id}/{c.round}.html",
             "round": c.round, "level": a.grade.level,
             "field": "、".join(mic.choice_label(f) for f in c.product.mic_fields) or "—",
             "tiers": [STATUS_MARK[a.tier(t).status] for t in TIERS],

@@ -24,6 +24,7 @@ from zjtx_site.render.environment import (
     environment,
     template_digest,
 )
+from zjtx_site.render import paging
 from zjtx_site.render.escape import Raw, md
 from zjtx_site.render.pages import Chart, Output, Page, code_digest, digest
 from zjtx_site.render.portfolio import methodology_context, portfolio_context
@@ -146,9 +147,22 @@ def overview_pages(env: jinja2.Environment, base: str, by_company: dict[str, lis
         # a Chart, drawn with the others at the end: matplotlib is imported only if one is drawn
         out.append(Chart(path=f"assets/{chart}", key=digest(base, chart, *(str(x["count"]) for x in levels)),
                          kind="bars", args=([x["level"] for x in levels], [x["count"] for x in levels])))
-        out.append(Page(path=page, key=all_key + page, make=lambda: env.get_template("portfolio.md.j2").render(
-            **portfolio_context(subset, {"levels": f"![L1–L5 分布]({prefix}assets/{chart})"}, base=prefix,
-                                title=title, rounds=links, footer=footer)).encode("utf-8")))
+        def render() -> bytes:
+            ctx = portfolio_context(subset, {"levels": f"![L1–L5 分布]({prefix}assets/{chart})"}, base=prefix,
+                                    title=title, rounds=links, footer=footer)
+            if paging.is_paged(len(ctx["table"])):
+                ctx["paging"] = {"script": Raw(prefix + script), "key": Raw(script), "total": len(ctx["table"]),
+                                 "size": paging.PAGE_SIZE}
+                ctx["table"] = ctx["table"][: paging.PAGE_SIZE]
+            else:
+                ctx["paging"] = None
+            return env.get_template("portfolio.md.j2").render(**ctx).encode("utf-8")
+
+        script = paging.rows_script_path(page)
+        out.append(Page(path=page, key=all_key + page, make=render))
+        if paging.is_paged(len(subset)):
+            out.append(Page(path=script, key=all_key + script, make=lambda: paging.rows_script(
+                script, portfolio_context(subset, {}, base=prefix)["table"])))
 
     portfolio("portfolio.md", latest, "企业总览", "", "levels.svg", round_links)
     for r in round_ids:
