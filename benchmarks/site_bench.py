@@ -47,7 +47,7 @@ def generate(root: Path, n: int) -> None:
     for i in range(n):
         src = examples[i % len(examples)]
         text = re.sub(r"^(  name: .*?)有限公司", rf"\g<1>{i:04d}有限公司", src.read_text("utf-8"),
-                      count=1, flags=re.M)
+                      count=1, flags=re.MULTILINE)
         folder = root / "companies" / f"gen-{i:04d}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / src.name).write_text(text, "utf-8")

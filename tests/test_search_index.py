@@ -192,9 +192,9 @@ def test_index_size_is_bounded(pages, reports):
     assert mean <= REPORT_MEAN_BUDGET, f"mean index size of a report {mean:.0f} B > {REPORT_MEAN_BUDGET} B"
     worst = max(reports, key=size.__getitem__)
     assert size[worst] <= REPORT_MAX_BUDGET, f"{worst}: {size[worst]} B of index > {REPORT_MAX_BUDGET} B"
-    for loc in size:
+    for loc, n in size.items():
         if loc.endswith("/index.html") and loc.startswith("companies/"):
-            assert size[loc] <= COMPANY_PAGE_BUDGET, f"{loc}: {size[loc]} B of index"
+            assert n <= COMPANY_PAGE_BUDGET, f"{loc}: {n} B of index"
     listings = [loc for loc in size if loc in ("index.html", "portfolio.html") or loc.startswith("rounds/")]
     assert "portfolio.html" in listings
     for loc in listings:

@@ -324,7 +324,7 @@ def big_site(tmp_path_factory) -> Path:
         src = examples[i % len(examples)]
         folder = root / "companies" / f"gen-{i:04d}"
         folder.mkdir(parents=True)
-        text = re.sub(r"^(  name: .*?)有限公司", rf"\g<1>{i:04d}有限公司", src.read_text("utf-8"), count=1, flags=re.M)
+        text = re.sub(r"^(  name: .*?)有限公司", rf"\g<1>{i:04d}有限公司", src.read_text("utf-8"), count=1, flags=re.MULTILINE)
         (folder / src.name).write_text(text, "utf-8")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     assert build(root).site_built

@@ -34,7 +34,7 @@ SHIM = "assets/search-index.js"            # in render/assets/, listed in the co
 
 _REPORT = re.compile(r"^companies/[^/]+/(?!index\.html)[^/#]+\.html")
 # the theme's kept block markup; text outside it is a flattened table
-_BLOCK = re.compile(r"<(p|ul|ol|dl|pre|blockquote|div|table)\b[^>]*>.*?</\1>", re.S)
+_BLOCK = re.compile(r"<(p|ul|ol|dl|pre|blockquote|div)\b[^>]*>.*?</\1>", re.DOTALL)
 
 
 def is_report(location: str) -> bool:
