@@ -17,6 +17,7 @@ from typing import Any
 
 PAGE_FROM = 200
 PAGE_SIZE = 100
+NEAR_SHOWN = 30         # near misses listed on a paged page (they are sorted closest first)
 
 
 def is_paged(rows: int) -> bool:

@@ -154,8 +154,11 @@ def overview_pages(env: jinja2.Environment, base: str, by_company: dict[str, lis
                 ctx["paging"] = {"script": Raw(prefix + script), "key": Raw(script), "total": len(ctx["table"]),
                                  "size": paging.PAGE_SIZE}
                 ctx["table"] = ctx["table"][: paging.PAGE_SIZE]
+                ctx["near_total"] = len(ctx["near"])       # the closest ones: the list grows with the portfolio
+                ctx["near"] = ctx["near"][: paging.NEAR_SHOWN]
             else:
                 ctx["paging"] = None
+                ctx["near_total"] = len(ctx["near"])
             return env.get_template("portfolio.md.j2").render(**ctx).encode("utf-8")
 
         script = paging.rows_script_path(page)
