@@ -38,7 +38,7 @@ $(STAMP): pyproject.toml scripts/install-system-deps
 	bash scripts/install-system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	$(VENV)/bin/python -m pip install --quiet -e '.[test,zensical]'
 	$(VENV)/bin/python -m pip install --quiet -e examples/zjtx-plugin-guangdong
 	touch $(STAMP)
 

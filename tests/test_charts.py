@@ -42,13 +42,6 @@ def _cjk_font():
                                                        fallback_to_default=False))
 
 
-def _glyph_id(char: str) -> bytes:
-    """The id matplotlib gives a glyph of the CJK font in an SVG with text as paths."""
-    font = _cjk_font()
-    assert font.get_char_index(ord(char)) != 0, f"{char} not in the font"
-    return f"{font.postscript_name}-{font.get_char_index(ord(char)):x}".encode()
-
-
 def test_same_input_gives_the_same_bytes():
     first, second = _all_charts(), _all_charts()
     for name in first:
@@ -87,25 +80,35 @@ def test_the_cjk_font_is_found_through_the_font_manager():
     assert _cjk_font().family_name == family
 
 
-def test_chinese_labels_are_drawn_with_the_cjk_font():
-    """Text is drawn as paths (the page needs no font): every Chinese character of
-    the labels is a glyph of the CJK font, and no glyph comes from a fallback font."""
+def _texts(svg: bytes) -> str:
+    return "".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg.decode("utf-8")))
+
+
+def test_chinese_labels_are_text_in_the_cjk_font():
+    """Text stays text (svg.fonttype none): every label is a <text> element, no glyph
+    outline is defined, and the SVG's stylesheet names the CJK font the layout was
+    measured with before any other."""
     svgs = _all_charts()
     for name, svg in svgs.items():
-        assert b"<text" not in svg, name               # svg.fonttype = path
-        fonts = {m.rsplit(b"-", 1)[0] for m in re.findall(rb'<path id="([A-Za-z][\w-]*-[0-9a-f]+)"', svg)}
-        fonts = {f for f in fonts if not f.startswith((b"m", b"C"))}   # marker and clip ids
-        assert fonts == {_cjk_font().postscript_name.encode()}, (name, fonts)
-    for char in "".join(DIMS):
-        assert _glyph_id(char) in svgs["radar"], char
-    for char in "营业收入主营研发费用净利润经营规模年万元":
-        assert _glyph_id(char) in svgs["trend"], char
-    for char in "得分轮":
-        assert _glyph_id(char) in svgs["rounds"], char
-    for char in "企业数":
-        assert _glyph_id(char) in svgs["bars"], char
-    for char in "六维诊断（轮）":
-        assert _glyph_id(char) in svgs["radar_titled"], char
+        assert b"<text" in svg, name
+        assert not re.search(rb'<path id="[^"]*-[0-9a-f]+"', svg), f"{name}: glyph outlines defined"
+        families = re.search(rb"text\{font-family:([^}]*)\}", svg).group(1).decode()
+        assert families.split(",")[0].strip("'") == charts.FONT_FAMILY, name
+        assert families.endswith("sans-serif"), name
+        assert b"font-family" not in svg.replace(b"text{font-family", b""), f"{name}: per-text font styles"
+    text = {name: _texts(svg) for name, svg in svgs.items()}
+    for d in DIMS:
+        assert d in text["radar"], d
+    for label in ("营业收入", "主营业务收入", "研发费用", "净利润", "经营规模", "2023年", "万元"):
+        assert label in text["trend"], label
+    assert "2026-h2 轮" in text["rounds"] and "得分（分）" in text["rounds"]
+    assert "企业数（家）" in text["bars"]
+    assert "六维诊断（2026 轮）" in text["radar_titled"]
+
+
+def test_coordinates_are_rounded():
+    for name, svg in _all_charts().items():
+        assert not re.search(rb"\d\.\d\d", re.sub(rb"<style>.*?</style>", b"", svg)), name
 
 
 def test_no_missing_glyph_warnings(caplog):

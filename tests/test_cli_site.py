@@ -1,16 +1,20 @@
-"""zjtx serve's watcher and zjtx publish."""
+"""zjtx serve (rebuild and browser reload) and zjtx publish."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import socket
 import subprocess
 import threading
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from zjtx_site import cli
-from zjtx_site.website.serve import snapshot, watch
+from zjtx_site.website.serve import live_server
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -23,36 +27,49 @@ def _project(tmp_path: Path, ids=("gz-lanqi-bio", "gz-qintang-daily")) -> Path:
     return root
 
 
-def test_snapshot_sees_a_changed_company_file(tmp_path):
-    root = _project(tmp_path)
-    before = snapshot(root)
-    f = root / "companies" / "gz-lanqi-bio" / "2026.yaml"
-    f.write_text(f.read_text("utf-8") + "\n", "utf-8")
-    assert snapshot(root) != before
+def _get(url: str, timeout: float = 10) -> bytes:
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return r.read()
 
 
-def test_watch_rebuilds_once_per_change_and_stops(tmp_path):
+def test_serve_rebuilds_on_a_change_and_reloads_the_browser(tmp_path):
+    """The served pages carry the reload script; a company file changed on disk runs
+    the rebuild, and a page waiting on the reload endpoint learns of the new site."""
     root = _project(tmp_path)
+    (root / "site").mkdir()
+    (root / "site" / "index.html").write_text("<html><body>旧</body></html>", "utf-8")
     calls = []
-    stop = threading.Event()
-    changed = threading.Event()
 
     def rebuild():
         calls.append(1)
-        changed.set()
+        (root / "site" / "index.html").write_text("<html><body>新</body></html>", "utf-8")
 
-    t = threading.Thread(target=watch, args=(root, rebuild, stop, 0.05))
+    with socket.socket() as s:            # a free port
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = live_server(root, "127.0.0.1", port, rebuild)
+    server.build_delay = 0.05
+    t = threading.Thread(target=server.serve, daemon=True)
     t.start()
+    time.sleep(0.5)
     try:
-        assert not changed.wait(0.3)          # nothing changed: no rebuild
+        page = _get(f"http://127.0.0.1:{port}/index.html").decode("utf-8")
+        assert "旧" in page and "livereload" in page
+        epoch = int(re.search(r"livereload\((\d+)", page).group(1))
+        answer: list[bytes] = []
+        poll = threading.Thread(target=lambda: answer.append(
+            _get(f"http://127.0.0.1:{port}/livereload/{epoch}/1", timeout=30)))
+        poll.start()
+        time.sleep(0.5)
         f = root / "companies" / "gz-qintang-daily" / "2026.yaml"
         f.write_text(f.read_text("utf-8").replace("schema: 1", "schema: 1\n"), "utf-8")
-        assert changed.wait(5)
+        poll.join(30)
+        assert answer and int(answer[0]) > epoch, "the waiting page was not told to reload"
+        assert calls, "no rebuild after the change"
+        assert "新" in _get(f"http://127.0.0.1:{port}/index.html").decode("utf-8")
     finally:
-        stop.set()
+        server.shutdown()
         t.join(5)
-    assert not t.is_alive()
-    assert len(calls) == 1
 
 
 def _git(root, *args):

@@ -1,6 +1,7 @@
-"""The site's search index (site/search/search_index.json): Chinese text really
-segmented with the domain dictionary, company names findable, detail tables kept
-out so the index stays small as companies are added.
+"""The site's search index (site/search/search_index.js, one file, UTF-8): Chinese
+text really segmented with the domain dictionary, companies findable by name,
+short name and product, criteria findable, report tables kept out so the index
+stays small as companies are added.
 
 How mkdocs-material stores it: with ``jieba`` importable, the search plugin runs
 every run of Han characters through ``jieba.cut`` at build time and joins the
@@ -25,6 +26,7 @@ import pytest
 from zjtx_site.build import build
 from zjtx_site.intake.loader import load_project
 from zjtx_site.intake.project_init import init_project
+from zjtx_site.website import search
 
 pytestmark = pytest.mark.site      # builds sites with mkdocs
 
@@ -33,17 +35,18 @@ DICTIONARY = REPO / "zjtx_site" / "website" / "data" / "jieba-dict.txt"
 ZWSP = "\u200b"
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
-# Budgets, in bytes of search_index.json (the file also goes to the browser as
-# search/search_index.js for offline use, so it is shipped twice). What stays in
-# the index of a report is its title, headings, cover, qualitative profile and
-# the advice of its plan: about 3,000 characters; JSON escapes each Han
-# character and each U+200B as 6 bytes ("\uXXXX"), giving ~15 KB. The detail
-# tables (financials, derived metrics, scoring, tier conditions, gaps) and the
-# rule notes repeated on every report made a report ~70 KB. A report's index
-# grows with the reports, so: mean below 24 KiB (60 % headroom), none above
-# 32 KiB; a regression that lets a detail table back in exceeds both.
-REPORT_MEAN_BUDGET = 24 * 1024
-REPORT_MAX_BUDGET = 32 * 1024
+# Budgets, in UTF-8 bytes of the index (search/search_index.js, the one file).
+# What stays in the index of a report is its title and its prose (summary,
+# advice, follow-up): about 4 KB, 3 bytes for each Han character and for each
+# U+200B between words. Its tables (cover, profile, financials, derived
+# metrics, scoring, tier conditions, gaps) and heading-only sections made it
+# 18 KB (10 KB as UTF-8). At 1,000 companies the index must stay within 6 MB,
+# company pages and the methodology included: a report's mean below 5 KiB,
+# none above 9 KiB; a regression that lets the tables back in exceeds both.
+REPORT_MEAN_BUDGET = 5 * 1024
+REPORT_MAX_BUDGET = 9 * 1024
+# A company page: its name, product, chain, fields and rounds.
+COMPANY_PAGE_BUDGET = 2 * 1024
 # Pages that list every company (home, portfolio, per-round portfolios) must not
 # grow with the number of companies: their company tables are left out, and what
 # remains is bounded (levels, fields, funnel). 14 companies listed cost ~20 KB.
@@ -66,7 +69,7 @@ def project(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def index(project) -> dict:
-    return json.loads((project / "site" / "search" / "search_index.json").read_text("utf-8"))
+    return search.read_index(project / "site")
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +100,8 @@ def page_tokens(index: dict, docs: list[dict]) -> set[str]:
 
 
 def entry_bytes(doc: dict) -> int:
-    """A section's share of search_index.json (written by material the same way)."""
-    return len(json.dumps(doc, separators=(",", ":")))
+    """A section's share of the index (written the same way)."""
+    return len(json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
 
 
 def test_config_is_chinese_and_splits_on_zero_width_space(index):
@@ -158,8 +161,10 @@ def test_every_company_name_is_findable(index, pages, reports):
         assert title.startswith(name), f"{location}: title {title!r} does not start with {name}"
         name_terms = [t for t in tokens(index, docs[0]["title"]) if t in name]
         assert "".join(name_terms).startswith(name), f"{name} is not indexed term by term: {name_terms}"
-        # The name is in the cover too, so a query on part of it ranks the report
-        assert any(name in d["text"].replace(ZWSP, "") for d in docs), f"{name} not in the text of {location}"
+        # and the company's page is indexed under it, with its product
+        company = pages[location.rsplit("/", 1)[0] + "/index.html"]
+        assert company[0]["title"].replace(ZWSP, "") == name
+        assert any("主导产品" in d["text"].replace(ZWSP, "") for d in company), f"{name}: no product on its page"
 
 
 def test_term_search_reaches_reports_and_methodology(index, pages, reports):
@@ -177,7 +182,9 @@ def test_detail_tables_are_not_indexed(pages, reports):
         text = "".join(d["title"] + d["text"] for d in pages[location]).replace(ZWSP, "")
         for marker in ("依据字段", "企业欠缺", "financials[", "分档边界", "及格线", "需提升"):
             assert marker not in text, f"{location}: detail table or rule note indexed ({marker})"
-        assert "企业名称" in text and "主导产品" in text, f"{location}: cover and profile must stay indexed"
+        for marker in ("企业名称", "统一社会信用代码", "成立日期", "管理体系认证"):
+            assert marker not in text, f"{location}: the cover or profile table is indexed ({marker})"
+        assert text.strip(), f"{location}: nothing of the report indexed"
 
 
 def test_index_size_is_bounded(pages, reports):
@@ -187,6 +194,9 @@ def test_index_size_is_bounded(pages, reports):
     assert mean <= REPORT_MEAN_BUDGET, f"mean index size of a report {mean:.0f} B > {REPORT_MEAN_BUDGET} B"
     worst = max(reports, key=size.__getitem__)
     assert size[worst] <= REPORT_MAX_BUDGET, f"{worst}: {size[worst]} B of index > {REPORT_MAX_BUDGET} B"
+    for loc, n in size.items():
+        if loc.endswith("/index.html") and loc.startswith("companies/"):
+            assert n <= COMPANY_PAGE_BUDGET, f"{loc}: {n} B of index"
     listings = [loc for loc in size if loc in ("index.html", "portfolio.html") or loc.startswith("rounds/")]
     assert "portfolio.html" in listings
     for loc in listings:
@@ -194,12 +204,53 @@ def test_index_size_is_bounded(pages, reports):
     assert size["methodology.html"] <= METHODOLOGY_BUDGET
 
 
-def test_offline_copy_of_the_index(project):
-    """The offline plugin inlines the index as a script for file:// use."""
-    search = project / "site" / "search"
-    js = (search / "search_index.js").read_text("utf-8")
-    assert js.startswith("var __index = ")
-    assert js[len("var __index = "):] == (search / "search_index.json").read_text("utf-8")
+def test_one_index_file_in_utf8(project):
+    """One file for both ways of reading the site: the script (the theme loads it from
+    disk; served, the shim answers the theme's request for the JSON from it), and its
+    Chinese is UTF-8, not \\uXXXX escapes."""
+    folder = project / "site" / "search"
+    assert sorted(p.name for p in folder.iterdir()) == ["search_index.js"]
+    text = (folder / "search_index.js").read_text("utf-8")
+    assert text.startswith("var __index = ")
+    assert "\\u200b" not in text.split('"docs"', 1)[1] and not re.search(r"\\u[4-9][0-9a-f]{3}", text)
+    assert ZWSP in text and "专精特新" in text
+    page = (project / "site" / "index.html").read_text("utf-8")
+    shim = page.index(search.SHIM)
+    assert shim < page.index("assets/javascripts/bundle."), "the shim must load before the theme"
+    assert (project / "site" / search.SHIM).is_file()
+
+
+def query_terms(index: dict, query: str, terms: set[str]) -> list[str]:
+    """A Chinese query cut greedily into the longest terms of the index, as the
+    browser does with a query that has no separators."""
+    out, i = [], 0
+    while i < len(query):
+        for j in range(len(query), i, -1):
+            if query[i:j] in terms or j == i + 1:
+                out.append(query[i:j])
+                i = j
+                break
+    return out
+
+
+def found(index: dict, pages: dict, query: str) -> set[str]:
+    """Pages that hold every term of ``query``."""
+    every = {loc: page_tokens(index, docs) for loc, docs in pages.items()}
+    terms = query_terms(index, query, set().union(*every.values()))
+    return {loc for loc, tokens in every.items() if all(t in tokens for t in terms)}
+
+
+def test_chinese_search_finds_short_name_product_and_criterion(index, pages, project):
+    """A company by its short name (稷锐) and by its product (减速器), a criterion
+    of the rules by its words (研发费用占比)."""
+    short = found(index, pages, "稷锐")
+    assert "companies/gz-jirui-drive/index.html" in short and "companies/gz-jirui-drive/2026.html" in short
+    assert not any(loc.startswith("companies/gz-lanqi-bio/") for loc in short)
+    assert "companies/gz-jirui-drive/index.html" in found(index, pages, "RV精密减速器")
+    assert "companies/gz-jirui-drive/index.html" in found(index, pages, "减速器")
+    assert "methodology.html" in found(index, pages, "研发费用占比")
+    assert "methodology.html" in found(index, pages, "主营业务收入增长率")
+    assert not found(index, pages, "稷锐减速器研发费用占比不存在的词")
 
 
 def test_packaged_config_is_the_repositorys():
@@ -216,7 +267,7 @@ def test_new_project_uses_the_packaged_dictionary(tmp_path):
     assert not (root / "jieba-dict.txt").exists()
     shutil.copytree(REPO / "companies" / "gz-jirui-drive", root / "companies" / "gz-jirui-drive")
     build(root)
-    index = json.loads((root / "site" / "search" / "search_index.json").read_text("utf-8"))
+    index = search.read_index(root / "site")
     terms = {t for d in index["docs"] for t in tokens(index, d["title"] + " " + d["text"])}
     assert {"研发费用", "专精特新", "小巨人"} <= terms
     assert (root / "site" / "assets" / "iframe-worker" / "shim.js").is_file()

@@ -349,12 +349,104 @@ def test_site_opened_from_disk_works_and_stays_local(driver, project, names):
     assert not js_errors(driver)
 
 
-def test_served_search_uses_the_json_index(driver, server):
-    """Served, the index is fetched as JSON; the vendored shim is loaded but
-    leaves the browser's Web Worker in place."""
+def test_served_search_reads_the_one_index_file(driver, server):
+    """Served, the theme asks for search/search_index.json; the site has only the
+    script (search_index.js), and the shim answers the theme's request from it.
+    The vendored iframe-worker is loaded but leaves the browser's Web Worker in place."""
     reset_logs(driver)
-    search(driver, server + "index.html", "专精特新")
-    urls, _ = network_log(driver)
-    assert any(u.endswith("/search/search_index.json") for u in urls), urls
+    hits = search(driver, server + "index.html", "专精特新")
+    assert hits
+    urls, failed = network_log(driver)
+    assert not failed, failed
+    assert any(u.endswith("/search/search_index.js") for u in urls), urls
+    assert not any(u.endswith("/search/search_index.json") for u in urls), urls
+    assert any(u.endswith("/assets/search-index.js") for u in urls), urls
     assert any(u.endswith("/assets/iframe-worker/shim.js") for u in urls), urls
     assert driver.execute_script("return window.Worker !== window.IFrameWorker")
+
+
+# a portfolio above 200 companies ---------------------------------------------------------
+
+BIG = 230
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory) -> Path:
+    """BIG companies (the examples, renamed), built: the portfolio is paged."""
+    root = tmp_path_factory.mktemp("big-site")
+    examples = sorted((REPO / "companies").glob("*/*.yaml"))
+    for i in range(BIG):
+        src = examples[i % len(examples)]
+        folder = root / "companies" / f"gen-{i:04d}"
+        folder.mkdir(parents=True)
+        text = re.sub(r"^(  name: .*?)有限公司", rf"\g<1>{i:04d}有限公司", src.read_text("utf-8"), count=1, flags=re.MULTILINE)
+        (folder / src.name).write_text(text, "utf-8")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    assert build(root).site_built
+    return root
+
+
+@pytest.mark.slow
+def test_a_large_portfolio_is_paged(driver, big_site):
+    from selenium.webdriver.common.by import By
+
+    base = (big_site / "site").as_uri() + "/"
+    reset_logs(driver)
+    driver.get(base + "portfolio.html")
+    box = driver.find_element(By.CSS_SELECTOR, ".zjtx-sortable")
+
+    def rows():
+        return [r.find_elements(By.TAG_NAME, "td") for r in box.find_elements(By.CSS_SELECTOR, "table tbody tr")
+                if r.is_displayed()]
+
+    def names():
+        return [cells[0].text for cells in rows()]
+
+    first = names()
+    assert len(first) == 100
+    assert "第 1 / 3 页" in box.find_element(By.CSS_SELECTOR, ".zjtx-count").text
+    buttons = box.find_elements(By.CSS_SELECTOR, ".zjtx-pager button")
+    buttons[1].click()                                   # next page: the rows script is loaded
+    wait(driver, lambda d: names() != first, "the second page was not drawn")
+    second = names()
+    assert len(second) == 100 and not set(second) & set(first)
+    assert "第 2 / 3 页" in box.find_element(By.CSS_SELECTOR, ".zjtx-count").text
+    link = rows()[0][0].find_element(By.TAG_NAME, "a").get_attribute("href")
+    assert re.search(r"/companies/gen-\d{4}/\d{4}\.html$", link), link
+    buttons[1].click()
+    wait(driver, lambda d: len(names()) == BIG - 200, "the last page was not drawn")
+    # filtering and sorting work on every row, not the page shown
+    field = box.find_element(By.CSS_SELECTOR, "input.zjtx-filter")
+    field.send_keys("L5")
+    wait(driver, lambda d: all(cells[2].text == "L5" for cells in rows()) and rows(), "filter")
+    count = box.find_element(By.CSS_SELECTOR, ".zjtx-count").text
+    total_l5 = int(re.search(r"显示 (\d+) /", count).group(1))
+    assert total_l5 > len(first) / 14, count           # L5 companies from every page
+    field.clear()
+    field.send_keys(" ")
+    box.find_elements(By.CSS_SELECTOR, "table thead th")[0].click()
+    wait(driver, lambda d: names() == sorted(names(), key=lambda s: s) or len(names()) == 100, "sort")
+    assert_stays_local(driver, served=False)
+    assert not js_errors(driver)
+
+
+def test_the_company_column_stays_in_view(driver, server):
+    """On a narrow screen the portfolio table scrolls inside its box, and the
+    company column stays at the box's left edge."""
+    from selenium.webdriver.common.by import By
+
+    driver.set_window_size(480, 900)
+    try:
+        driver.get(server + "portfolio.html")
+        box = driver.find_element(By.CSS_SELECTOR, ".zjtx-sortable .md-typeset__scrollwrap")
+        cell = driver.find_element(By.CSS_SELECTOR, ".zjtx-sortable table tbody tr td")
+        width = driver.execute_script("return [arguments[0].scrollWidth, arguments[0].clientWidth]", box)
+        assert width[0] > width[1], f"the table does not overflow its box at 480 px: {width}"
+        left = driver.execute_script("return arguments[0].getBoundingClientRect().left", box)
+        driver.execute_script("arguments[0].scrollLeft = 400", box)
+        assert driver.execute_script("return arguments[0].scrollLeft", box) > 0
+        after = driver.execute_script("return arguments[0].getBoundingClientRect().left", cell)
+        assert abs(after - left) < 2, f"the company column scrolled away ({after} vs {left})"
+        assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        driver.set_window_size(1280, 1000)

@@ -21,6 +21,7 @@ from zjtx_site.intake.provenance import file_revisions
 from zjtx_site.render.site import render_site
 from zjtx_site.scoring.batch import assess_all
 from zjtx_site.scoring.engine import make_engine
+from zjtx_site.website.engines import DEFAULT_ENGINE
 from zjtx_site.website.journal import recover
 from zjtx_site.website.lock import project_lock
 from zjtx_site.website.pdf import PdfResult, pdf_jobs, pdf_settings, stage_pdfs, write_pdf
@@ -37,24 +38,26 @@ class BuildResult:
     failures: tuple[str, ...] = ()        # plugin failures kept going past (--keep-going)
     pdf: PdfResult | None = None
     warnings: tuple[Problem, ...] = ()    # plausibility and other data warnings, built anyway
+    notices: tuple[str, ...] = ()         # shown once, whether or not progress is shown
 
 
 def build(project: Path, *, keep_going: bool = False, forced: str | None = None, run_site: bool = True,
-          pdf: bool = False, progress: Callable[[str], None] = lambda s: None) -> BuildResult:
-    """``pdf``: make the PDF of every report whose PDF is missing or stale (site/pdf/);
-    without it, current PDFs of the last build are kept and stale ones dropped."""
+          pdf: bool = False, site_engine: str = DEFAULT_ENGINE,
+          progress: Callable[[str], None] = lambda s: None) -> BuildResult:
+    """Without ``pdf``, current PDFs of the last build are kept and stale ones dropped."""
     project = project.resolve()
     try:
         with project_lock(project, "build", notify=progress):
             for said in recover(project):
                 progress(said)
-            return _build(project, keep_going, forced, run_site, pdf, progress)
+            return _build(project, progress, keep_going=keep_going, forced=forced, run_site=run_site,
+                          pdf=pdf, site_engine=site_engine)
     except OSError as exc:
         raise StorageError.from_os(exc, outcome(project)) from None
 
 
-def _build(project: Path, keep_going: bool, forced: str | None, run_site: bool, pdf: bool,
-           progress: Callable[[str], None]) -> BuildResult:
+def _build(project: Path, progress: Callable[[str], None], *, keep_going: bool, forced: str | None,
+           run_site: bool, pdf: bool, site_engine: str) -> BuildResult:
     data = load_project(project)
     if not data.ok and not keep_going:
         raise BuildError("数据有错误，未生成任何内容；上一次的 content/ 和 site/ 保持不变。", data.problems)
@@ -80,13 +83,15 @@ def _build(project: Path, keep_going: bool, forced: str | None, run_site: bool, 
     progress(f"已生成 {len({a.company.company_id for a in assessments})} 家企业的报告")
     jobs = pdf_jobs(outputs, pdf_settings(project))
     pdfs: list[PdfResult] = []
-    writer = publish_outputs(project, outputs, run_site=run_site, progress=progress,
+    notices: list[str] = []
+    writer = publish_outputs(project, outputs, run_site=run_site, progress=progress, engine=site_engine,
+                             notice=notices.append,
                              finish_site=lambda site: pdfs.append(stage_pdfs(project, jobs, site, make=pdf,
                                                                              progress=progress)))
     return BuildResult(pages=sum(1 for k in writer.new if k.endswith(".md")), rendered=writer.rendered,
                        reused=writer.reused, skipped_files=data.invalid_files, site_built=run_site,
                        failures=tuple(failures), pdf=pdfs[0] if pdfs else None,
-                       warnings=tuple(p for p in data.problems if not p.is_error))
+                       warnings=tuple(p for p in data.problems if not p.is_error), notices=tuple(notices))
 
 
 def build_pdf(project: Path, company_id: str, round_id: str | None = None) -> Path:

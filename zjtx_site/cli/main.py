@@ -111,12 +111,14 @@ def _print_warnings(warnings) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from zjtx_site.build import build
+    from zjtx_site.cli.progress import Progress
     from zjtx_site.errors import BuildError, FontMissing, PluginError
 
     root = _project(args)
+    progress = Progress()
     try:
-        result = build(root, keep_going=args.keep_going, forced=args.rules, pdf=args.pdf,
-                       progress=lambda s: print(s, file=sys.stderr))
+        result = build(root, keep_going=args.keep_going, forced=args.rules, pdf=args.pdf, progress=progress,
+                       site_engine=args.engine)
     except BuildError as exc:
         _print_problems([p for p in exc.problems])
         print(f"构建失败：{exc}", file=sys.stderr)
@@ -127,7 +129,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     except FontMissing as exc:
         print(f"构建失败：{exc}\ncontent/ 和 site/ 保持不变。", file=sys.stderr)
         return FAILED
+    finally:
+        progress.close()
     _print_warnings(result.warnings)
+    for text in result.notices:
+        print(text, file=sys.stderr)
     if result.skipped_files:
         print("以下文件有错误，已跳过（--keep-going）：", file=sys.stderr)
         for f in result.skipped_files:
@@ -179,6 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--rules", metavar="ID", help="强制使用规则集（假设分析）")
     s.add_argument("--pdf", action="store_true",
                    help="同时生成每份报告的 A4 PDF（site/pdf/）；不加时沿用上次构建中仍然有效的 PDF")
+    from zjtx_site.website.engines import DEFAULT_ENGINE, ENGINES
+
+    s.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+                   help=f"网站引擎（默认 {DEFAULT_ENGINE}；zensical 为可选安装，见 README“网站引擎”）")
     s.set_defaults(func=cmd_build)
 
     from zjtx_site.cli.excel import add_form_commands

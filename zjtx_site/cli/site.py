@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
 from pathlib import Path
 
 
 def _build_once(root: Path) -> None:
     """One rebuild of ``serve``: any failure is reported and the last good site stays served."""
     from zjtx_site.build import build
+    from zjtx_site.cli.progress import Progress
     from zjtx_site.errors import BuildError, LockError, PluginError
 
+    progress = Progress(delay=0)                 # a preview shows every stage, on a terminal
     try:
-        result = build(root, progress=lambda s: print(s, file=sys.stderr))
+        result = build(root, progress=progress)
     except BuildError as exc:
         for p in exc.problems:
             print(p.format(), file=sys.stderr)
@@ -26,28 +27,34 @@ def _build_once(root: Path) -> None:
     except LockError as exc:
         print(f"未重建：{exc}", file=sys.stderr)
         return
-    print(f"已更新：{result.pages} 个页面（重新生成 {result.rendered} 个文件）", file=sys.stderr)
+    finally:
+        progress.close()
+    for text in result.notices:
+        print(text, file=sys.stderr)
+    print(f"已更新：{result.pages} 个页面（重新生成 {result.rendered} 个文件），浏览器将自动刷新", file=sys.stderr)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from zjtx_site.errors import UsageError
-    from zjtx_site.website.serve import start_server, watch
+    from zjtx_site.website.serve import live_server
 
     root = Path(args.project).resolve()
     _build_once(root)
-    site = root / "site"
-    if not site.is_dir():
+    if not (root / "site").is_dir():
         raise UsageError("还没有成功构建过网站：请先修正上面列出的问题")
-    server = start_server(site, args.host, args.port)
-    print(f"预览地址：http://{args.host}:{server.server_address[1]}/ （修改 companies/ 等文件后自动重建，Ctrl-C 退出）",
+
+    def rebuild() -> None:
+        print("检测到修改，正在重建……", file=sys.stderr)
+        _build_once(root)
+
+    server = live_server(root, args.host, args.port, rebuild)
+    print(f"预览地址：http://{args.host}:{args.port}/ （修改 companies/ 等文件后自动重建并刷新浏览器，Ctrl-C 退出）",
           file=sys.stderr)
-    stop = threading.Event()
     try:
-        watch(root, lambda: _build_once(root), stop)
+        server.serve()
     except KeyboardInterrupt:
         pass
     finally:
-        stop.set()
         server.shutdown()
     return 0
 

@@ -4,45 +4,85 @@ Drawn on ``matplotlib.figure.Figure`` objects (never pyplot's global state),
 saved with a fixed hash salt and no date, so the same figures give the same
 bytes. The CJK font is found through matplotlib's font manager on any system
 (:mod:`zjtx_site.render.fonts`): a machine without one fails with a message
-rather than drawing empty boxes. Every chart draws
-under its own ``rc_context`` from matplotlib's defaults, so settings changed
-elsewhere in the process cannot change a chart's bytes. Margins are fixed
-(the sizes are), which spares the second drawing pass of tight_layout.
+rather than drawing empty boxes.
+
+Speed and size: each kind of chart has one figure per process, made once;
+a chart replaces only the previous chart's data artists (lines, labels,
+legend) and keeps the axes, grid and ticks. Positions that matplotlib would
+find with a second layout pass (titles, axis labels, legends) are fixed, and
+the text stays text (:mod:`.svgout`). Every chart draws under the same
+complete set of matplotlib settings, restored afterwards, so settings changed
+elsewhere in the process cannot change a chart's bytes.
+
+Legibility: legends sit outside the data, above the plot (beside it for many
+series); value labels that would collide are moved apart; every value axis
+names its unit; and each series differs from its neighbours in line style and
+marker as well as colour, in colours dark enough for a grey print.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import io
 import math
+from collections.abc import Callable, Iterator
 from fractions import Fraction
-from typing import Callable
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib import rc_context  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+from matplotlib.transforms import ScaledTranslation, offset_copy
 
 from zjtx_site.errors import FontMissing  # noqa: F401  (re-exported: callers catch it here)
 from zjtx_site.render.fonts import CJKFont, find_cjk_font
+from zjtx_site.render.svgout import _metrics, figure_svg
 
-COLORS = ("#3f51b5", "#009688", "#ff9800", "#e91e63", "#8e24aa", "#6d4c41")
+# the first family of each SVG's font stack; the font that measures the text is
+# whichever CJK font this machine has (render.fonts)
+FONT_FAMILY = "Noto Sans CJK SC"
 
-# Everything a chart's bytes depend on, applied around each drawing.
+# (colour, line style, marker) per series, in the order series are drawn. Each
+# colour has a relative luminance of at most 0.3, so lines stay dark on white
+# paper in grey; the two series of a panel (0/1, 2/3) differ by at least 0.15
+# in grey and also in dash and marker.
+STYLES = (
+    ("#1f3a68", "-", "o"),     # navy      0.04
+    ("#d9730d", "--", "s"),    # orange    0.27
+    ("#2f9164", "-", "^"),     # green     0.22
+    ("#7a1f3d", "--", "D"),    # wine      0.05
+    ("#5c5c5c", ":", "v"),     # grey      0.11
+    ("#6a4c93", "-.", "P"),    # purple    0.10
+)
+COLORS = tuple(s[0] for s in STYLES)
+MUTED = "#666666"
+
+# Everything a chart's bytes depend on, applied (over matplotlib's defaults) around each drawing.
 RC = {
     "font.family": "sans-serif",
-    "font.sans-serif": [],           # the CJK family found by setup_fonts
+    "font.sans-serif": [FONT_FAMILY],
+    "font.size": 9,
     "axes.unicode_minus": False,
     "svg.hashsalt": "zjtx-site",
-    "svg.fonttype": "path",          # glyphs as paths: the page needs no font
-    "svg.image_inline": True,
+    "svg.fonttype": "none",          # text stays text; the SVG's stylesheet names the CJK fonts
     "path.simplify": True,
+    "figure.dpi": 72,
+    "axes.titley": 1.0,              # fixed title position: no second layout pass
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": "#999999",
+    "axes.linewidth": 0.6,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "text.color": "#222222",
+    "xtick.color": "#444444",
+    "ytick.color": "#444444",
     "axes.prop_cycle": matplotlib.cycler(color=list(COLORS)),
 }
-
-
-
 
 _font: CJKFont | None = None
 
@@ -54,11 +94,12 @@ def setup_fonts() -> None:
         return
     font = find_cjk_font()
     RC["font.sans-serif"] = [font.family]
+    _settings.cache_clear()
     _font = font
 
 
 def font_path() -> str | None:
-    """The font file the charts draw with (None before :func:`setup_fonts` ran)."""
+    """The font file the charts measure and draw with (None before :func:`setup_fonts` ran)."""
     return _font.path if _font else None
 
 
@@ -66,80 +107,217 @@ def font_family() -> str | None:
     return _font.family if _font else None
 
 
+@functools.cache
+def _settings() -> dict[str, Any]:
+    """matplotlib's defaults with :data:`RC` over them, validated once."""
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(RC)
+        return dict(dict.items(matplotlib.rcParams))
+
+
+@contextlib.contextmanager
+def _our_settings() -> Iterator[None]:
+    # rc_context() revalidates every setting on entry; these are valid already
+    params = matplotlib.rcParams
+    saved = dict(dict.items(params))
+    dict.update(params, _settings())
+    try:
+        yield
+    finally:
+        dict.update(params, saved)
+
+
 def _chart(fn: Callable[..., Figure]) -> Callable[..., bytes]:
-    @functools.wraps(fn)
-    def draw(*args, **kwargs) -> bytes:
+    def figure(*args: Any, **kwargs: Any) -> Figure:
         setup_fonts()
-        with rc_context():
-            # from matplotlib's defaults, not the process's or a matplotlibrc's
-            matplotlib.rcdefaults()
-            matplotlib.rcParams.update(RC)
-            fig = fn(*args, **kwargs)
-            buf = io.BytesIO()
-            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-        return buf.getvalue()
+        with _our_settings():
+            return fn(*args, **kwargs)
+
+    @functools.wraps(fn)
+    def draw(*args: Any, **kwargs: Any) -> bytes:
+        setup_fonts()
+        with _our_settings():
+            return figure_svg(fn(*args, **kwargs))
+    draw.__wrapped__ = figure       # type: ignore[attr-defined]  (the figure, for tests)
     return draw
+
+
+class _Slot:
+    """One figure of a kind, kept for the process; the data artists of the last chart
+    are removed before the next chart adds its own, in the same order every time."""
+
+    def __init__(self, fig: Figure):
+        self.fig = fig
+        self.data: list[Any] = []
+
+    def clear(self) -> None:
+        for artist in self.data:
+            artist.remove()
+        self.data = []
+
+    def add(self, artist: Any) -> Any:
+        self.data.append(artist)
+        return artist
+
+
+_SLOTS: dict[tuple, Any] = {}
+
+
+def _slot(key: tuple, make: Callable[[], Any]) -> Any:
+    slot = _SLOTS.get(key)
+    if slot is None:
+        slot = _SLOTS[key] = make()
+    slot.clear()
+    return slot
 
 
 def _num(v: float) -> str:
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}".rstrip("0").rstrip(".")
 
 
+def _width(text: str, size: float) -> float:
+    """Width in points of one line of text in the chart font."""
+    prop = font_manager.FontProperties(family=font_family() or FONT_FAMILY, size=size)
+    return max(_metrics(line, prop, False)[0] for line in text.split("\n"))
+
+
+def _pts(ax: Any, x: float = 0, y: float = 0) -> Any:
+    """Axes coordinates shifted by (x, y) points."""
+    return offset_copy(ax.transAxes, ax.figure, x=x, y=y, units="points")
+
+
+def _frame(ax: Any, unit: str, title: str = "") -> None:
+    """Static parts of a value chart: grid, no tick marks, the unit above the value axis."""
+    ax.grid(True, axis="y")
+    ax.set_axisbelow(True)
+    ax.tick_params(left=False, bottom=False, labelsize=8)
+    ax.patch.set_visible(False)
+    ax.xaxis.set_label_coords(0.5, -0.1)      # fixed: no search for a place among the tick labels
+    ax.yaxis.set_label_coords(-0.1, 0.5)
+    # above the value axis, starting at it (a legend row above the plot starts after it)
+    ax.text(0, 1, unit, transform=_pts(ax, 0, 6), ha="left", va="bottom", fontsize=8, color=MUTED)
+    if title:
+        ax.text(0, 1, title, transform=_pts(ax, 0, 22), ha="left", va="bottom", fontsize=10)
+
+
+def _legend(slot: _Slot, ax: Any, entries: list[tuple[str, int]], *, across: bool, start: float = 0) -> None:
+    """A legend of (label, style index) outside the plot: a row above it (from ``start``
+    points), or a column to its right."""
+    anchor = (0.0, 1.0) if across else (1.0, 1.0)
+    # points from the anchor (the figure is drawn at 72 dpi: a point is a unit)
+    at = ScaledTranslation(*anchor, ax.transAxes)
+    x, y = (start, 10.0) if across else (14.0, -6.0)
+    for label, k in entries:
+        color, dash, marker = STYLES[k % len(STYLES)]
+        slot.add(ax.add_line(Line2D([x, x + 9, x + 18], [y, y, y], transform=at, color=color, linestyle=dash,
+                                    marker=marker, markevery=[1], markersize=4, linewidth=1.4,
+                                    label="_legend", clip_on=False)))
+        slot.add(ax.text(*anchor, label, transform=_pts(ax, x + 22, y), ha="left", va="center", fontsize=8,
+                         gid="legend"))
+        if across:
+            x += 22 + _width(label, 8) + 12
+        else:
+            y -= 15
+
+
 @_chart
 def radar(labels: list[str], scores: list[Fraction], title: str = "") -> Figure:
     """Six-dimension radar (专精特新链品), scores 0–100, clockwise from the top."""
     n = len(labels)
-    # 0..2π, turned by the axes (not by negative angles, which would stretch
-    # the axes' angular limits into a wedge)
+    slot = _slot(("radar", n), lambda: _radar_slot(n))
+    ax = slot.fig.axes[0]
     angles = [2 * math.pi * i / n for i in range(n)]
     values = [float(s) for s in scores]
+    color = COLORS[0]
+    closed_a, closed_v = angles + angles[:1], values + values[:1]
+    slot.add(ax.fill(closed_a, closed_v, color=color, alpha=0.2, linewidth=0)[0])
+    slot.add(ax.plot(closed_a, closed_v, color=color, linewidth=1.8, marker="o", markersize=4,
+                     markevery=list(range(n)))[0])
+    ax.set_xticklabels([f"{lb}\n{v:.1f}" for lb, v in zip(labels, values)])
+    if title:
+        slot.add(ax.text(0.5, 1, title, transform=_pts(ax, 0, 30), ha="center", va="bottom", fontsize=11))
+    return slot.fig
+
+
+def _radar_slot(n: int) -> _Slot:
     fig = Figure(figsize=(5.2, 4.6), dpi=72)
     ax = fig.add_subplot(projection="polar")
+    # 0..2π, turned by the axes (not by negative angles, which would stretch
+    # the axes' angular limits into a wedge)
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
     ax.set_thetalim(0, 2 * math.pi)
-    closed_a, closed_v = angles + angles[:1], values + values[:1]
-    ax.plot(closed_a, closed_v, color=COLORS[0], linewidth=2)
-    ax.fill(closed_a, closed_v, color=COLORS[0], alpha=0.25)
-    ax.scatter(angles, values, color=COLORS[0], s=14, zorder=3)
-    ax.set_xticks(angles)
-    ax.set_xticklabels([f"{lb}\n{v:.1f}" for lb, v in zip(labels, values)], fontsize=10)
-    ax.tick_params(axis="x", pad=12)
+    ax.xaxis.set_major_locator(FixedLocator([2 * math.pi * i / n for i in range(n)]))
+    ax.tick_params(axis="x", pad=10, labelsize=10)
     ax.set_ylim(0, 100)
     ax.set_yticks([20, 40, 60, 80, 100])
-    ax.set_yticklabels(["20", "40", "60", "80", "100"], fontsize=7, color="#888")
+    ax.set_yticklabels(["20", "40", "60", "80", "100分"], fontsize=7, color="#888888")
     ax.set_rlabel_position(180 / n)       # between the first two spokes
-    ax.grid(color="#ccc", linewidth=0.6)
-    ax.spines["polar"].set_color("#999")
-    if title:
-        ax.set_title(title, fontsize=11, pad=18)
-    fig.subplots_adjust(left=0.14, right=0.86, bottom=0.12, top=0.84 if title else 0.87)
-    return fig
+    ax.grid(color="#cccccc", linewidth=0.6)
+    ax.spines["polar"].set_color("#999999")
+    ax.patch.set_visible(False)
+    fig.subplots_adjust(left=0.17, right=0.83, bottom=0.12, top=0.84)
+    return _Slot(fig)
 
 
-def _lines(ax, years: list[int], series: dict[str, list[Fraction | None]], colors: tuple[str, ...],
+def _value_limits(ax: Any, values: list[float], pad_pt: float) -> tuple[float, float]:
+    """Limits that leave ``pad_pt`` points above the highest and below the lowest value."""
+    lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
+    if hi == lo:
+        lo, hi = lo - (abs(lo) or 1) * 0.2, hi + (abs(hi) or 1) * 0.2
+    height = ax.get_position().height * ax.figure.get_figheight() * 72
+    pad = (hi - lo) * pad_pt / (height - 2 * pad_pt)
+    return lo - pad, hi + pad
+
+
+def _value_labels(slot: _Slot, ax: Any, points: list[tuple[float, float, int]]) -> None:
+    """Value labels at (x, y) of series k: at each x the highest point is labelled above
+    and the others below, then moved apart so that no two labels touch."""
+    by_x: dict[float, list[tuple[float, float, int]]] = {}
+    for x, y, k in points:
+        by_x.setdefault(x, []).append((x, y, k))
+    for x, group in sorted(by_x.items()):
+        group.sort(key=lambda p: (-p[1], p[2]))
+        placed: list[float] = []                         # label centres in points, top down
+        for i, (_, y, _k) in enumerate(group):
+            centre = ax.transData.transform((x, y))[1] * 72 / ax.figure.dpi + (9 if i == 0 else -10)
+            if placed and centre > placed[-1] - 11:
+                centre = placed[-1] - 11
+            placed.append(centre)
+        for (_, y, k), centre in zip(group, placed):
+            dy = centre - ax.transData.transform((x, y))[1] * 72 / ax.figure.dpi
+            slot.add(ax.text(x, y, _num(y), transform=offset_copy(ax.transData, ax.figure, x=0, y=dy,
+                                                                  units="points"),
+                             ha="center", va="center", fontsize=7, color=STYLES[k % len(STYLES)][0]))
+
+
+def _lines(slot: _Slot, ax: Any, years: list[int], series: dict[str, list[Fraction | None]], first: int,
            unit: str) -> None:
-    for k, ((name, values), color) in enumerate(zip(series.items(), colors)):
-        pts = [(y, float(v)) for y, v in zip(years, values) if v is not None]
+    entries: list[tuple[str, int]] = []
+    labels: list[tuple[float, float, int]] = []
+    values: list[float] = []
+    for k, (name, raw) in enumerate(series.items(), start=first):
+        pts = [(y, float(v)) for y, v in zip(years, raw) if v is not None]
         if not pts:
-            ax.plot([], [], label=f"{name}（未报告）", color=color)
+            entries.append((f"{name}（未报告）", k))
             continue
-        label = name if len(pts) == len(years) else f"{name}（部分年度未报告）"
+        entries.append((name if len(pts) == len(years) else f"{name}（部分年度未报告）", k))
+        color, dash, marker = STYLES[k % len(STYLES)]
         # an unreported year is a gap in the line, not a straight line across it
-        ys = [math.nan if v is None else float(v) for v in values]
-        ax.plot(years, ys, marker="o", label=label, color=color)
-        for x, y in pts:
-            # the first line labelled above its points, the second below: close lines stay legible
-            ax.annotate(_num(y), (x, y), textcoords="offset points", xytext=(0, 7 if k == 0 else -13),
-                        ha="center", fontsize=7, color=color)
-    ax.set_xticks(years)
-    ax.set_xticklabels([f"{y}年" for y in years])
-    ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)
-    ax.set_ylabel(unit)
-    ax.margins(y=0.18)
-    ax.grid(True, alpha=0.3)
-    ax.axhline(0, color="#999", linewidth=0.6)
-    ax.legend(fontsize=8, loc="upper left", frameon=False)
+        ys = [math.nan if v is None else float(v) for v in raw]
+        slot.add(ax.plot(years, ys, color=color, linestyle=dash, marker=marker, markersize=4.5, linewidth=1.6,
+                         label=entries[-1][0])[0])
+        labels += [(x, y, k) for x, y in pts]
+        values += [y for _, y in pts]
+    lo, hi = _value_limits(ax, values, 20)
+    ax.set_ylim(lo, hi)
+    if lo < 0 < hi:
+        slot.add(ax.axhline(0, color="#999999", linewidth=0.6, zorder=1))
+    ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+    ax.set_xticks(years, [f"{y}年" for y in years])
+    _value_labels(slot, ax, labels)
+    _legend(slot, ax, entries, across=True, start=_width(unit, 8) + 14)
 
 
 @_chart
@@ -149,44 +327,74 @@ def trend(years: list[int], series: dict[str, list[Fraction | None]], unit: str 
     the smaller figures do not lie flat on the axis."""
     items = list(series.items())
     left, right = dict(items[:2]), dict(items[2:])
-    fig = Figure(figsize=(8.4, 3.4), dpi=72)
-    axes = fig.subplots(1, 2 if right else 1, squeeze=False)[0]
-    _lines(axes[0], years, left, COLORS[:2], unit)
-    axes[0].set_title("经营规模", fontsize=10)
+    panels = 2 if right else 1
+    slot = _slot(("trend", panels, unit), lambda: _trend_slot(panels, unit))
+    axes = slot.fig.axes
+    _lines(slot, axes[0], years, left, 0, unit)
     if right:
-        _lines(axes[1], years, right, COLORS[2:], unit)
-        axes[1].set_title("研发投入与效益", fontsize=10)
-    fig.subplots_adjust(left=0.095, right=0.985, bottom=0.13, top=0.9, wspace=0.24)
-    return fig
+        _lines(slot, axes[1], years, right, 2, unit)
+    return slot.fig
+
+
+def _trend_slot(panels: int, unit: str) -> _Slot:
+    fig = Figure(figsize=(8.4, 3.4), dpi=72)
+    axes = fig.subplots(1, panels, squeeze=False)[0]
+    for ax, title in zip(axes, ("经营规模", "研发投入与效益")):
+        _frame(ax, unit, title)
+        ax.yaxis.set_major_locator(MaxNLocator(5))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _num(v)))
+    fig.subplots_adjust(left=0.085, right=0.985, bottom=0.1, top=0.8, wspace=0.2)
+    return _Slot(fig)
 
 
 @_chart
 def rounds(labels: list[str], series: dict[str, list[Fraction]]) -> Figure:
     """Dimension scores across assessment rounds."""
+    slot = _slot(("rounds",), _rounds_slot)
+    ax = slot.fig.axes[0]
+    xs = list(range(len(labels)))
+    entries = []
+    for k, (name, values) in enumerate(series.items()):
+        color, dash, marker = STYLES[k % len(STYLES)]
+        slot.add(ax.plot(xs, [float(v) for v in values], color=color, linestyle=dash, marker=marker,
+                         markersize=4.5, linewidth=1.4, label=name)[0])
+        entries.append((name, k))
+    ax.set_xticks(xs, [f"{x} 轮" for x in labels])
+    ax.set_xlim(-0.4, len(labels) - 0.6)
+    _legend(slot, ax, entries, across=False)
+    return slot.fig
+
+
+def _rounds_slot() -> _Slot:
     fig = Figure(figsize=(6.8, 3.6), dpi=72)
     ax = fig.add_subplot()
-    xs = list(range(len(labels)))
-    for (name, values), color in zip(series.items(), COLORS * 2):
-        ax.plot(xs, [float(v) for v in values], marker="o", label=name, color=color)
-    ax.set_xticks(xs)
-    ax.set_xticklabels([f"{x} 轮" for x in labels])
-    ax.set_xlim(-0.3, len(labels) - 0.7)
+    _frame(ax, "得分（分）")
     ax.set_ylim(0, 100)
-    ax.set_ylabel("得分")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    fig.subplots_adjust(left=0.09, right=0.75, bottom=0.12, top=0.95)
-    return fig
+    ax.set_yticks([0, 20, 40, 60, 80, 100])
+    fig.subplots_adjust(left=0.09, right=0.7, bottom=0.1, top=0.88)
+    return _Slot(fig)
 
 
 @_chart
-def bars(labels: list[str], counts: list[int], ylabel: str = "企业数") -> Figure:
+def bars(labels: list[str], counts: list[int], ylabel: str = "企业数（家）") -> Figure:
+    slot = _slot(("bars", ylabel), lambda: _bars_slot(ylabel))
+    ax = slot.fig.axes[0]
+    xs = list(range(len(labels)))
+    slot.add(ax.bar(xs, counts, color=COLORS[0], width=0.6))
+    for x, c in zip(xs, counts):
+        slot.add(ax.text(x, c, str(c), transform=offset_copy(ax.transData, slot.fig, y=3, units="points"),
+                         ha="center", va="bottom", fontsize=9))
+    ax.set_xticks(xs, labels)
+    ax.set_xlim(-0.6, len(labels) - 0.4)
+    top = max(counts + [1])
+    ax.set_ylim(0, _value_limits(ax, [0, top], 16)[1])
+    return slot.fig
+
+
+def _bars_slot(ylabel: str) -> _Slot:
     fig = Figure(figsize=(5.6, 3.0), dpi=72)
     ax = fig.add_subplot()
-    ax.bar(labels, counts, color=COLORS[0])
-    for x, c in zip(labels, counts):
-        ax.annotate(str(c), (x, c), ha="center", va="bottom", fontsize=9)
-    ax.set_ylabel(ylabel)
-    ax.set_ylim(0, max(counts + [1]) * 1.2)
-    fig.subplots_adjust(left=0.12, right=0.97, bottom=0.12, top=0.95)
-    return fig
+    _frame(ax, ylabel)
+    ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
+    fig.subplots_adjust(left=0.12, right=0.97, bottom=0.1, top=0.88)
+    return _Slot(fig)

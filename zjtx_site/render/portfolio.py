@@ -74,6 +74,7 @@ def portfolio_context(latest: list[Assessment], charts: dict[str, str], *, base:
         table.append({
             "link": Raw(f"[{_md_text(c.basic.name)}]({base}companies/{c.company_id}/{c.round}.md)"
                         + ("" if a.complete else f"（{INCOMPLETE}）")),
+            "name": c.basic.name, "href": f"{base}companies/{c.company_id}/{c.round}.html",
             "round": c.round, "level": level_of(a),
             "field": "、".join(mic.choice_label(f) for f in c.product.mic_fields) or "—",
             "tiers": [marks.get(t, "—") for t in TIERS],

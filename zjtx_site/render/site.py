@@ -17,8 +17,11 @@ from typing import Any, Mapping
 
 import jinja2
 
+from zjtx_site.intake.fields import lookup
 from zjtx_site.intake.layout import round_sort_key
 from zjtx_site.intake.provenance import Revision, company_file
+from zjtx_site.intake.schema import COMPANY
+from zjtx_site.render import paging
 from zjtx_site.render.changes import movers
 from zjtx_site.render.environment import (
     builtin_template_names,
@@ -154,7 +157,7 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
 
     def index() -> bytes:
         return env.get_template("company.md.j2").render(
-            name=rounds[-1].company.basic.name,
+            name=rounds[-1].company.basic.name, profile=company_profile(rounds[-1].company),
             footer={"version": Raw(__version__),
                     "rulesets": Raw(", ".join(sorted({t for r in rounds for t in r.rulesets}))),
                     "data_revision": Raw(digest(*(r.company.digest for r in rounds))[:12])},
@@ -169,6 +172,13 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
 
 def _has(a: Assessment, key: str) -> bool:
     return any(d.key == key for d in a.dimensions)
+
+
+def company_profile(c: Any) -> list[tuple[str, str]]:
+    """What a company is looked up by besides its name (its page is its search entry)."""
+    mic = lookup(COMPANY, "product.mic_fields")
+    return [("主导产品", c.product.name or "未报告"), ("所属产业链", c.chain.name or "未报告"),
+            ("中国制造十大产业领域", "、".join(mic.choice_label(f) for f in c.product.mic_fields or ()) or "—")]
 
 
 def _next_label(a: Assessment) -> str:
@@ -190,8 +200,6 @@ def incomplete_page(env: jinja2.Environment, a: Assessment, chart_md: dict[str, 
 def overview_pages(env: jinja2.Environment, base: str, by_company: dict[str, list[Assessment]],
                    assessments: list[Assessment], footer: dict[str, Any]) -> list[Output]:
     """Home, portfolio (latest round of each company) and one portfolio per round."""
-    from zjtx_site.render import charts
-
     out: list[Output] = []
     latest = [by_company[cid][-1] for cid in sorted(by_company)]
     all_key = digest(base, *footer.values())
@@ -201,11 +209,29 @@ def overview_pages(env: jinja2.Environment, base: str, by_company: dict[str, lis
     def portfolio(page: str, subset: list[Assessment], title: str, prefix: str, chart: str,
                   links: list[Any], moved: list[dict[str, Any]] | None = None) -> None:
         levels = portfolio_context(subset, {})["levels"]
-        out.append(Page(path=f"assets/{chart}", key=all_key + chart,
-                        make=lambda: charts.bars([x["level"] for x in levels], [x["count"] for x in levels])))
-        out.append(Page(path=page, key=all_key + page, make=lambda: env.get_template("portfolio.md.j2").render(
-            **portfolio_context(subset, {"levels": f"![L1–L5 分布]({prefix}assets/{chart})"}, base=prefix,
-                                title=title, rounds=links, footer=footer), movers=moved).encode("utf-8")))
+        # a Chart, drawn with the others at the end: matplotlib is imported only if one is drawn
+        out.append(Chart(path=f"assets/{chart}", key=digest(base, chart, *(str(x["count"]) for x in levels)),
+                         kind="bars", args=([x["level"] for x in levels], [x["count"] for x in levels])))
+        def render() -> bytes:
+            ctx = portfolio_context(subset, {"levels": f"![L1–L5 分布]({prefix}assets/{chart})"}, base=prefix,
+                                    title=title, rounds=links, footer=footer)
+            ctx["movers"] = moved
+            if paging.is_paged(len(ctx["table"])):
+                ctx["paging"] = {"script": Raw(prefix + script), "key": Raw(script), "total": len(ctx["table"]),
+                                 "size": paging.PAGE_SIZE}
+                ctx["table"] = ctx["table"][: paging.PAGE_SIZE]
+                ctx["near_total"] = len(ctx["near"])       # the closest ones: the list grows with the portfolio
+                ctx["near"] = ctx["near"][: paging.NEAR_SHOWN]
+            else:
+                ctx["paging"] = None
+                ctx["near_total"] = len(ctx["near"])
+            return env.get_template("portfolio.md.j2").render(**ctx).encode("utf-8")
+
+        script = paging.rows_script_path(page)
+        out.append(Page(path=page, key=all_key + page, make=render))
+        if paging.is_paged(len(subset)):
+            out.append(Page(path=script, key=all_key + script, make=lambda: paging.rows_script(
+                script, portfolio_context(subset, {}, base=prefix)["table"])))
 
     portfolio("portfolio.md", latest, "企业总览", "", "levels.svg", round_links)
     for r in round_ids:

@@ -15,8 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from zjtx_site.errors import EvaluationError
 from zjtx_site.scoring import guard
 from zjtx_site.scoring import host as plugins
@@ -32,13 +30,14 @@ from zjtx_site.scoring.rules import (
     resolve,
 )
 from zjtx_site.scoring.spans import Status
+from zjtx_site.scoring.yamldata import load_data
 from zjtx_site.vocabulary import DIMENSIONS, TIERS
 
 
 @lru_cache(maxsize=1)
 def interpretations() -> tuple[str, ...]:
     text = resources.files("zjtx_site.scoring").joinpath("data", "interpretations.yaml").read_text("utf-8")
-    return tuple(YAML(typ="safe", pure=True).load(text))
+    return tuple(load_data(text))
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from zjtx_site.scoring.bands import SpecError, frac, indicator_metrics, score_indicator
 from zjtx_site.scoring.fmt import fmt_number, fmt_span
 from zjtx_site.scoring.metrics import MetricContext
@@ -29,6 +27,7 @@ from zjtx_site.scoring.results import (
     TierScore,
 )
 from zjtx_site.scoring.spans import Status, all_of, any_of
+from zjtx_site.scoring.yamldata import load_data
 from zjtx_site.vocabulary import TIER_LABELS, TIERS
 
 OPS = (">=", "<=", "true")
@@ -49,8 +48,9 @@ class RuleSet:
 
 
 def load_ruleset_file(path: Path | Any) -> dict:
-    y = YAML(typ="safe", pure=True)
-    return y.load(path.read_text(encoding="utf-8"))
+    """A rule-set file's data; a fresh top-level dict (callers add keys), shared contents."""
+    data = load_data(path.read_text(encoding="utf-8"))
+    return dict(data) if isinstance(data, dict) else data
 
 
 def builtin_ruleset_files() -> list[Any]:

@@ -9,7 +9,8 @@ workers ("spawn" on Windows and macOS, where there is no fork), so each job
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from zjtx_site.render.pages import Chart
 
@@ -24,9 +25,15 @@ def draw_all(jobs: Sequence[Chart]) -> Iterable[bytes]:
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < POOL_FROM or workers < 2:
         return [_draw(c) for c in jobs]
-    import concurrent.futures
     import multiprocessing
 
     ctx = multiprocessing.get_context()   # the default start method, never a forced fork
+    return _pooled(jobs, workers, ctx)
+
+
+def _pooled(jobs: Sequence[Chart], workers: int, ctx: Any) -> Iterator[bytes]:
+    import concurrent.futures
+
+    # in order, as they come: the caller can report progress
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-        return list(pool.map(_draw, jobs, chunksize=8))
+        yield from pool.map(_draw, jobs, chunksize=8)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from zjtx_site.errors import BuildError
+from zjtx_site.website.search import SHIM
 
 PACKAGED = Path(__file__).resolve().parent / "data"
 
@@ -31,6 +33,7 @@ def mkdocs_config(project: Path, docs: Path, site: Path) -> Path:
     built = f"版本日期 {build_date(project).isoformat()}"
     cfg["copyright"] = f"{cfg['copyright']} · {built}" if cfg.get("copyright") else built
     resolve_search_dictionaries(cfg, project)
+    add_index_shim(cfg)
     # beside the project's own mkdocs.yml, so relative paths in it (overrides) still resolve;
     # named for this process, like its staging folder
     path = project / f".zjtx-mkdocs-{os.getpid()}.yml"
@@ -77,18 +80,26 @@ def resolve_search_dictionaries(cfg: Any, project: Path) -> None:
             opts[key] = str(own if own.is_file() or not builtin.is_file() else builtin)
 
 
-def run_mkdocs(project: Path, docs: Path, site: Path) -> None:
-    try:
-        import jieba  # noqa: F401  (mkdocs-material segments Chinese only when it imports)
-    except ImportError:
-        raise BuildError("缺少 jieba（pip install jieba）：网站搜索无法对中文分词，未生成网站。") from None
+def add_index_shim(cfg: Any) -> None:
+    """The shim that serves the one search index over http (website/search.py), also
+    for a project whose own mkdocs.yml predates it: loaded before the theme."""
+    extra = cfg.setdefault("extra", {})
+    polyfills = extra.setdefault("polyfills", [])
+    if SHIM not in polyfills:
+        polyfills.append(SHIM)
+
+
+def run_mkdocs(project: Path, docs: Path, site: Path, *, dirty: bool = False) -> None:
+    """``mkdocs build --strict`` of ``docs`` into ``site``; with ``dirty``, only the pages
+    whose source is newer than their page in ``site`` (see :mod:`.engines`)."""
+    if importlib.util.find_spec("jieba") is None:   # mkdocs-material segments Chinese only when it imports
+        raise BuildError("缺少 jieba（pip install jieba）：网站搜索无法对中文分词，未生成网站。")
     cfg = mkdocs_config(project, docs, site)
     try:
-        # no --quiet: it raises mkdocs' log level to ERROR, so warnings never reach
-        # the counter that --strict checks (the output is captured anyway)
-        proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
-                               "-f", str(cfg)], cwd=project, capture_output=True, text=True,
-                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        # all log levels: warnings must reach the counter that --strict checks
+        proc = subprocess.run([sys.executable, "-m", "zjtx_site.website.mkdocs_run", str(cfg),
+                               *(["--dirty"] if dirty else [])], cwd=project, capture_output=True,
+                              text=True, env=os.environ.copy())
     finally:
         cfg.unlink(missing_ok=True)
     if proc.returncode != 0:

@@ -1,50 +1,29 @@
-"""Live preview: watch what staff edit and serve ``site/`` on localhost.
+"""Live preview: serve ``site/`` on localhost, rebuild on a change, reload the browser.
 
-The rebuild itself is passed in by the caller (the CLI), so this wing never
-reaches back up to the build.
+mkdocs' live-reload server does the watching (watchdog) and the reloading:
+every HTML page it serves carries a small script that long-polls the server,
+and the page reloads once a rebuild has finished. The rebuild itself is
+passed in by the caller (the CLI), so this wing never reaches back up to the
+build. The live site is swapped in whole by each build, and the server reads
+files by path, so it always serves the latest complete site.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 WATCHED = ("companies", "templates", "plugins", "mkdocs.yml", "jieba-dict.txt")
 
 
-def snapshot(root: Path) -> tuple:
-    """What a rebuild depends on that staff edit: names, sizes and times."""
-    items = []
+def live_server(root: Path, host: str, port: int, rebuild: Callable[[], None]) -> Any:
+    """A live-reload server for ``root/site`` watching what staff edit; call ``serve()``
+    (blocks: it runs ``rebuild`` after each burst of changes) and ``shutdown()``."""
+    from mkdocs.livereload import LiveReloadServer
+
+    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(root / "site"))
     for name in WATCHED:
-        path = root / name
-        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) \
-            if path.is_dir() else []
-        for f in files:
-            try:
-                st = f.stat()
-            except OSError:
-                continue
-            items.append((f.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns))
-    return tuple(items)
-
-
-def watch(root: Path, rebuild: Callable[[], None], stop: threading.Event, interval: float = 1.0) -> None:
-    """Call ``rebuild`` whenever the watched files change, until ``stop`` is set."""
-    last = snapshot(root)
-    while not stop.wait(interval):
-        now = snapshot(root)
-        if now != last:
-            last = now
-            rebuild()
-
-
-def start_server(site: Path, host: str, port: int) -> http.server.ThreadingHTTPServer:
-    """A quiet static server for ``site/`` on a background thread."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer((host, port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+        if (root / name).exists():
+            server.watch(str(root / name))
     return server

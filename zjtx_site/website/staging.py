@@ -19,8 +19,8 @@ from pathlib import Path
 from zjtx_site.errors import StorageError
 from zjtx_site.render.pages import Output
 from zjtx_site.website import journal
+from zjtx_site.website.engines import DEFAULT_ENGINE, build_site
 from zjtx_site.website.lock import STATE_DIR
-from zjtx_site.website.mkdocs import run_mkdocs
 from zjtx_site.website.writer import Manifest, Writer
 
 MANIFEST = "manifest.json"
@@ -52,13 +52,19 @@ def manifest_text(manifest: Manifest) -> str:
 
 
 def publish_outputs(project: Path, outputs: list[Output], *, run_site: bool,
-                    progress: Callable[[str], None],
+                    progress: Callable[[str], None], engine: str = DEFAULT_ENGINE,
+                    notice: Callable[[str], None] = lambda s: None,
                     finish_site: Callable[[Path], None] | None = None) -> Writer:
-    """Stage ``outputs`` as content/, build the site from it, then swap both in with their keys.
-    ``finish_site`` adds to the staged site before the swap (the PDFs)."""
+    """Stage ``outputs`` as content/, build the site from it with ``engine``, then swap both
+    in with their keys. ``finish_site`` adds to the staged site before the swap (the PDFs)."""
     staging = project / STATE_DIR / f"staging-{os.getpid()}"
+
+    def make_site(site: Path) -> None:
+        for text in build_site(engine, project, staging / "content", site, progress=progress).notices:
+            notice(text)
+
     try:
-        return _stage_and_swap(project, staging, outputs, run_site, progress, finish_site)
+        return _stage_and_swap(project, staging, outputs, run_site, progress, make_site, finish_site)
     except OSError as exc:
         raise StorageError.from_os(exc, outcome(project)) from None
     finally:
@@ -67,7 +73,8 @@ def publish_outputs(project: Path, outputs: list[Output], *, run_site: bool,
 
 
 def _stage_and_swap(project: Path, staging: Path, outputs: list[Output], run_site: bool,
-                    progress: Callable[[str], None], finish_site: Callable[[Path], None] | None) -> Writer:
+                    progress: Callable[[str], None], make_site: Callable[[Path], None],
+                    finish_site: Callable[[Path], None] | None) -> Writer:
     if staging.exists():
         shutil.rmtree(staging)
     content_new = staging / "content"
@@ -79,8 +86,7 @@ def _stage_and_swap(project: Path, staging: Path, outputs: list[Output], run_sit
     progress(f"content/：重新生成 {writer.rendered} 个文件，沿用 {writer.reused} 个")
     moves = [("content", "content")]
     if run_site:
-        run_mkdocs(project, content_new, staging / "site")
-        progress("网站构建完成")
+        make_site(staging / "site")
         if finish_site is not None:
             finish_site(staging / "site")
         moves.append(("site", "site"))

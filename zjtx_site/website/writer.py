@@ -73,9 +73,11 @@ class Writer:
         jobs, self.charts = self.charts, []
         if not jobs:
             return
-        for chart, data in zip(jobs, draw_all(jobs)):
+        for done, (chart, data) in enumerate(zip(jobs, draw_all(jobs)), 1):
             self._put(chart.path, data)
             self.rendered += 1
+            if done % 500 == 0 and done < len(jobs):
+                progress(f"已绘制 {done}/{len(jobs)} 张图表")
         progress(f"已绘制 {len(jobs)} 张图表")
 
     def manifest(self) -> Manifest:

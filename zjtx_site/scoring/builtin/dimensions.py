@@ -12,19 +12,18 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from zjtx_site.scoring.bands import score_indicator
 from zjtx_site.scoring.hookspecs import hookimpl
 from zjtx_site.scoring.metrics import MetricContext
 from zjtx_site.scoring.results import DimensionResult, Indicator
+from zjtx_site.scoring.yamldata import load_data
 from zjtx_site.vocabulary import DIMENSIONS
 
 
 @lru_cache(maxsize=1)
 def dimension_data() -> dict[str, Any]:
     text = resources.files("zjtx_site.scoring").joinpath("data", "dimensions.yaml").read_text("utf-8")
-    return YAML(typ="safe", pure=True).load(text)
+    return load_data(text)
 
 
 class BandDimension:

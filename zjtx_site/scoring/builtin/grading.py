@@ -7,17 +7,16 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from zjtx_site.scoring.hookspecs import hookimpl
 from zjtx_site.scoring.metrics import MetricContext
 from zjtx_site.scoring.results import Grade
+from zjtx_site.scoring.yamldata import load_data
 
 
 @lru_cache(maxsize=1)
 def grading_data() -> dict[str, Any]:
     text = resources.files("zjtx_site.scoring").joinpath("data", "grading.yaml").read_text("utf-8")
-    return YAML(typ="safe", pure=True).load(text)
+    return load_data(text)
 
 
 @lru_cache(maxsize=1)

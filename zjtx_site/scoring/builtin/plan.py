@@ -13,12 +13,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from zjtx_site.scoring.fmt import fmt_number
 from zjtx_site.scoring.hookspecs import hookimpl
 from zjtx_site.scoring.results import Criterion, Gap, Grade, PlanItem, TierResult
 from zjtx_site.scoring.spans import Status
+from zjtx_site.scoring.yamldata import load_data
 from zjtx_site.vocabulary import TIERS
 
 # Gaps no Appendix C item can close: they stay in the checklist and gap list.
@@ -28,7 +27,7 @@ NOT_PLANNED = {"sme", "no_incident", "prerequisite"}
 @lru_cache(maxsize=1)
 def plan_catalog() -> dict[str, Any]:
     text = resources.files("zjtx_site.scoring").joinpath("data", "plan.yaml").read_text("utf-8")
-    data = YAML(typ="safe", pure=True).load(text)
+    data = load_data(text)
     items = {}
     for a_index, area in enumerate(data["areas"]):
         for i_index, item in enumerate(area["items"]):
