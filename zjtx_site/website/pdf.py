@@ -145,8 +145,9 @@ def render_pdf(document: str, identifier: str) -> bytes:
     try:
         import weasyprint
     except (ImportError, OSError) as exc:   # OSError: Pango/HarfBuzz missing
-        raise BuildError(f"无法生成 PDF：WeasyPrint 不可用（{exc}）。请运行 scripts/install-system-deps "
-                         "并安装项目依赖。") from None
+        raise BuildError(f"无法生成 PDF：WeasyPrint 不可用（{exc}）。它需要 Pango 和 HarfBuzz：Debian/Ubuntu 运行 "
+                         "scripts/install-system-deps；macOS 运行 brew install pango；Windows 安装 MSYS2 的 "
+                         "mingw-w64-x86_64-pango（见 README）。网站不受影响。") from None
     css = weasyprint.CSS(string=STYLESHEET.read_text("utf-8"))
     return weasyprint.HTML(string=document, base_url=str(DATA)).write_pdf(
         stylesheets=[css], pdf_identifier=identifier[:32].encode("ascii"), custom_metadata=False)
