@@ -133,7 +133,7 @@ def test_the_chart_pool_works_without_fork():
         os.fork = no_fork
         jobs = [Chart(path=f"c{i}.svg", key=str(i), kind="bars", args=(["一级", "二级"], [i, i + 1]))
                 for i in range(drawing.POOL_FROM + 4)]
-        pooled = drawing.draw_all(jobs)
+        pooled = list(drawing.draw_all(jobs))
         serial = [job.draw() for job in jobs]
         assert pooled == serial
         print(len(pooled))

@@ -20,6 +20,7 @@ from cli_helpers import run
 from zjtx_site.errors import LockError
 from zjtx_site.scoring import host
 from zjtx_site.website import lock
+from zjtx_site.website.engines import SiteBuild
 
 REPO = Path(__file__).resolve().parent.parent
 HERE = str(REPO)
@@ -96,7 +97,8 @@ def hold(proj: Path, command: str, seconds: float) -> subprocess.Popen:
 def test_a_build_waits_for_the_holder_then_runs(tmp_path, monkeypatch, capsys):
     proj = make(tmp_path / "proj")
     monkeypatch.setenv(host.ALLOW_ENV, "")
-    monkeypatch.setattr("zjtx_site.website.staging.run_mkdocs", lambda project, docs, site: site.mkdir())
+    monkeypatch.setattr("zjtx_site.website.staging.build_site", lambda engine, project, docs, site, progress=None:
+                        (site.mkdir(), SiteBuild(engine="fake", incremental=False, rebuilt=0))[1])
     other = hold(proj, "import", 1.5)
     t0 = time.monotonic()
     status, _, err = run(capsys, "-C", proj, "build")

@@ -20,6 +20,7 @@ from cli_helpers import run
 
 from zjtx_site.scoring import host
 from zjtx_site.website import journal, staging
+from zjtx_site.website.engines import SiteBuild
 from zjtx_site.website.writer import Writer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -270,13 +271,14 @@ def built(tmp_path, monkeypatch):
     from zjtx_site.build import build
 
     build(root)
-    monkeypatch.setattr(staging, "run_mkdocs", lambda project, docs, site: _fake_site(site))
+    monkeypatch.setattr(staging, "build_site", lambda engine, project, docs, site, progress=None: _fake_site(site))
     return root
 
 
-def _fake_site(site: Path) -> None:
+def _fake_site(site: Path) -> SiteBuild:
     site.mkdir(parents=True)
     (site / "index.html").write_text("new site", "utf-8")
+    return SiteBuild(engine="fake", incremental=False, rebuilt=1)
 
 
 def _unchanged(root: Path, content: dict, site: dict) -> None:

@@ -43,13 +43,16 @@ class BuildResult:
 
 def build(project: Path, *, keep_going: bool = False, forced: str | None = None, run_site: bool = True,
           pdf: bool = False, site_engine: str = DEFAULT_ENGINE,
-          progress: Callable[[str], None] = lambda s: None) -> BuildResult:
-    """Without ``pdf``, current PDFs of the last build are kept and stale ones dropped."""
+          progress: Callable[[str], None] = lambda s: None,
+          notice: Callable[[str], None] = lambda s: None) -> BuildResult:
+    """Without ``pdf``, current PDFs of the last build are kept and stale ones dropped.
+    ``progress`` may stay quiet; ``notice`` is for what must be seen (waiting for the
+    lock, an interrupted build finished)."""
     project = project.resolve()
     try:
-        with project_lock(project, "build", notify=progress):
+        with project_lock(project, "build", notify=notice):
             for said in recover(project):
-                progress(said)
+                notice(said)
             return _build(project, progress, keep_going=keep_going, forced=forced, run_site=run_site,
                           pdf=pdf, site_engine=site_engine)
     except OSError as exc:

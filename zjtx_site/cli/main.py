@@ -118,7 +118,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     progress = Progress()
     try:
         result = build(root, keep_going=args.keep_going, forced=args.rules, pdf=args.pdf, progress=progress,
-                       site_engine=args.engine)
+                       site_engine=args.engine, notice=lambda s: print(s, file=sys.stderr))
     except BuildError as exc:
         _print_problems([p for p in exc.problems])
         print(f"构建失败：{exc}", file=sys.stderr)

@@ -15,7 +15,7 @@ def _build_once(root: Path) -> None:
 
     progress = Progress(delay=0)                 # a preview shows every stage, on a terminal
     try:
-        result = build(root, progress=progress)
+        result = build(root, progress=progress, notice=lambda s: print(s, file=sys.stderr))
     except BuildError as exc:
         for p in exc.problems:
             print(p.format(), file=sys.stderr)
@@ -80,7 +80,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         tag = check_publishable(root, rnd)
         check_tracked(root)
         try:
-            result = build(root, progress=lambda s: print(s, file=sys.stderr))
+            result = build(root, progress=lambda s: print(s, file=sys.stderr), notice=lambda s: print(s, file=sys.stderr))
         except BuildError as exc:
             for p in exc.problems:
                 print(p.format(), file=sys.stderr)

@@ -19,6 +19,7 @@ import datetime
 import html
 import json
 import re
+import shutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,9 @@ from zjtx_site.website.mkdocs import build_date
 DATA = Path(__file__).resolve().parent / "data"
 STYLESHEET = DATA / "report-print.css"
 PDF_DIR = "pdf"
-MANIFEST = "pdf-manifest.json"
+# beside the PDFs, in the site: the keys are swapped in with the files they describe,
+# so no interruption can leave a PDF with another's key
+KEYS = "pdf/keys.json"
 EXTENSIONS = ["admonition", "tables", "attr_list", "md_in_html", "toc"]   # as in mkdocs.yml
 UNSET_ISSUER = "未设置"
 DEFAULT_MARK = "保密 · 仅供委托方使用"
@@ -200,13 +203,10 @@ def stage_pdfs(project: Path, jobs: list[PdfJob], staged_site: Path, *, make: bo
                progress: Callable[[str], None] = lambda s: None) -> PdfResult:
     """Put the PDFs of ``jobs`` into the staged site: last build's file when its
     key is unchanged, a new one when ``make``; stale PDFs are dropped."""
-    state = project / ".zjtx"
-    manifest_path = state / MANIFEST
-    try:
-        old = json.loads(manifest_path.read_text("utf-8")) if manifest_path.is_file() else {}
-    except (OSError, ValueError):
-        old = {}
     live = project / "site"
+    old = _read_keys(live)
+    # an incremental site build starts from a copy of the last site: its PDFs go, the current ones return
+    shutil.rmtree(staged_site / "pdf", ignore_errors=True)
     settings = pdf_settings(project)
     new: dict[str, str] = {}
     made = reused = missing = 0
@@ -227,9 +227,22 @@ def stage_pdfs(project: Path, jobs: list[PdfJob], staged_site: Path, *, make: bo
                 progress(f"已生成 {made} 份 PDF")
         else:
             missing += 1
-    state.mkdir(parents=True, exist_ok=True)
-    manifest_path.write_text(json.dumps(new, ensure_ascii=False, indent=0, sort_keys=True), "utf-8")
+    if new:
+        _write_keys(staged_site, new)
     return PdfResult(made=made, reused=reused, missing=missing)
+
+
+def _read_keys(site: Path) -> dict[str, str]:
+    try:
+        data = json.loads((site / KEYS).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_keys(site: Path, keys: dict[str, str]) -> None:
+    (site / KEYS).parent.mkdir(parents=True, exist_ok=True)
+    (site / KEYS).write_text(json.dumps(keys, ensure_ascii=False, indent=0, sort_keys=True), "utf-8")
 
 
 def write_pdf(project: Path, job: PdfJob) -> Path:
@@ -239,13 +252,5 @@ def write_pdf(project: Path, job: PdfJob) -> Path:
     target = project / "site" / job.path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    state = project / ".zjtx"
-    state.mkdir(parents=True, exist_ok=True)
-    manifest_path = state / MANIFEST
-    try:
-        old = json.loads(manifest_path.read_text("utf-8")) if manifest_path.is_file() else {}
-    except (OSError, ValueError):
-        old = {}
-    old[job.path] = job.key
-    manifest_path.write_text(json.dumps(old, ensure_ascii=False, indent=0, sort_keys=True), "utf-8")
+    _write_keys(project / "site", {**_read_keys(project / "site"), job.path: job.key})
     return target
