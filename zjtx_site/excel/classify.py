@@ -305,7 +305,8 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[Any]]]
     that sheet is read, and the shared strings no more than it can use."""
     with Book(path, max_unpacked=MAX_REGISTRY_UNPACKED, error=RegistryError) as book:
         ws = book.sheet(sheet)
-        n, row = 0, []
+        n = 0
+        row: list[Any] = []
         for c in book.cells(ws):
             if c.row != n:
                 if n:
@@ -533,6 +534,7 @@ def _grade_rows(rows, cols: Columns, scale: Scale, summary: Summary, emit, width
                 summary.error(n, cols.headers[ix[k]], m)
             emit([n, *cells[:width], "", "", "", "错误：" + msg])
             continue
+        assert rev is not None   # a row without a readable revenue has an error, handled above
         if network and NETWORK not in codes:
             codes.append(NETWORK)
         matched = bool(codes)
@@ -568,10 +570,10 @@ def _revenue(text: str, factor: Decimal) -> Decimal | None:
     if m:
         factor = UNIT_FACTORS[m.group(1)]
         t = t[: m.start()].strip()
-    d = parse_decimal(t)
-    if d is None:
+    parsed = parse_decimal(t)
+    if parsed is None:
         return None
-    return d * factor if factor != 1 else d
+    return parsed * factor if factor != 1 else parsed
 
 
 # Summary files -------------------------------------------------------------------

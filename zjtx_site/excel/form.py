@@ -169,6 +169,7 @@ def record_slots(f: Field, count: int) -> int:
     so form → import → form gives the same workbook."""
     lo, hi = f.items
     if transposed(f):
+        assert hi is not None   # transposed() means an upper bound of at most 3
         n = max(hi, count)
         if n > VALUE_COLUMNS:
             raise FormError(f"「{f.label}」有 {count} 条记录，超过表单能容纳的 {VALUE_COLUMNS} 列；"
@@ -508,7 +509,8 @@ class _FormWriter:
         self.header(path, self.row, heads, first="　" * depth + "机构类别")
         self.row += 1
         for s in subs:
-            sv = v.get(s.key) if isinstance(v.get(s.key), dict) else {}
+            got = v.get(s.key)
+            sv = got if isinstance(got, dict) else {}
             r = self.row
             self.put(r, COL_LABEL, label_text(s, depth))
             self.put(r, COL_UNIT, _unit(s.children[0]))

@@ -183,10 +183,10 @@ def read_form(path: Path) -> _Read:
         strays = _Strays(slots)
         inputs = {s.ref: s for s in slots if s.ref and s.role != HEADER}
         for cell in book.cells(form, max_rows=MAX_FORM_ROWS, max_cols=MAX_FORM_COLUMNS, hint=_TOO_BIG):
-            s = inputs.get(cell.ref)
-            if s is not None:
-                s.value, s.number_format, s.data_type = cell.value, cell.number_format, cell.data_type
-                s.formula = cell.formula
+            slot = inputs.get(cell.ref)
+            if slot is not None:
+                slot.value, slot.number_format, slot.data_type = cell.value, cell.number_format, cell.data_type
+                slot.formula = cell.formula
             else:
                 strays.see(cell)
         merges = book.merges.get(FORM_SHEET, [])
@@ -324,12 +324,12 @@ def _number(f: Field, raw: Any, fmt: str) -> Any:
         text, pct = text[:-1].strip(), True
     elif f.unit and f.unit != "%" and text.endswith(f.unit):
         text = text[: -len(f.unit)].strip()
-    d = parse_decimal(text)
-    if d is None:
+    parsed = parse_decimal(text)
+    if parsed is None:
         return str(raw).strip()       # the validator: 应为数字，实际是“…”
-    if k is Kind.PERCENT and not pct and 0 < d < 1:
-        raise _Bad(_ambiguous(d))
-    return tidy(d)
+    if k is Kind.PERCENT and not pct and 0 < parsed < 1:
+        raise _Bad(_ambiguous(parsed))
+    return tidy(parsed)
 
 
 def _unit_words(f: Field) -> str:
@@ -488,9 +488,9 @@ class _Builder:
             j = len(recs)
             recs.append({c.key: self.leaf(c, path + (i, c.key), path + (j, c.key)) for c in f.children})
         hs = self.has.get(path)
-        flag = None
+        flag, has_ref = None, ""        # a flag only ever comes from a located 有/无 cell
         if hs is not None and hs.ref:
-            self.cells[path] = hs.ref
+            has_ref = self.cells[path] = hs.ref
             try:
                 flag = _has(hs.value)
             except _Bad as exc:
@@ -498,12 +498,12 @@ class _Builder:
                 self.bad.add(path)
         if not recs:
             if flag is True:
-                self.problems.append(CellProblem(hs.ref, f"「{f.label}」填了“{HAS_YES}”，但下表没有填写任何记录；"
+                self.problems.append(CellProblem(has_ref, f"「{f.label}」填了“{HAS_YES}”，但下表没有填写任何记录；"
                                                          f"没有请填“{HAS_NO}”"))
                 self.bad.add(path)
             return [] if flag is False else None
         if flag is False:
-            self.problems.append(CellProblem(hs.ref, f"「{f.label}」填了“{HAS_NO}”，但下表填写了 {len(recs)} 条记录；"
+            self.problems.append(CellProblem(has_ref, f"「{f.label}」填了“{HAS_NO}”，但下表填写了 {len(recs)} 条记录；"
                                                      f"请改为“{HAS_YES}”或删除这些记录"))
             self.bad.add(path)
         return recs
