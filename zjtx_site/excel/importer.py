@@ -46,7 +46,7 @@ from zjtx_site.excel import (
     parse_decimal,
     tidy,
 )
-from zjtx_site.excel.form import (
+from zjtx_site.excel.form_cells import (
     BOOL_FALSE,
     BOOL_TRUE,
     EMPTY_LIST,
