@@ -20,9 +20,12 @@ from cli_helpers import run
 from openpyxl import Workbook, load_workbook
 
 from zjtx_site.excel import FORM_SHEET, FormError
-from zjtx_site.excel.classify import FORMULA_START, MAX_STORED_ERRORS, classify
-from zjtx_site.excel.form import cell_name, form_bytes, parse_dotted
-from zjtx_site.excel.importer import MAX_LISTED_STRAYS, import_form
+from zjtx_site.excel.classify import FORMULA_START, classify
+from zjtx_site.excel.classify_summary import MAX_STORED_ERRORS
+from zjtx_site.excel.form import form_bytes
+from zjtx_site.excel.form_cells import cell_name, parse_dotted
+from zjtx_site.excel.form_reader import MAX_LISTED_STRAYS
+from zjtx_site.excel.importer import import_form
 from zjtx_site.intake.creditcode import check_char
 from zjtx_site.intake.yamlload import parse
 

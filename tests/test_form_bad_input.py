@@ -18,7 +18,8 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from zjtx_site import cli
 from zjtx_site.excel import FORM_SHEET, FormError
-from zjtx_site.excel.form import cell_name, form_bytes, parse_dotted
+from zjtx_site.excel.form import form_bytes
+from zjtx_site.excel.form_cells import cell_name, parse_dotted
 from zjtx_site.excel.importer import import_form
 from zjtx_site.intake.yamlload import parse
 

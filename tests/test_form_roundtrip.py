@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 
 from zjtx_site import cli
 from zjtx_site.excel import FORM_SHEET, KEYS_SHEET
-from zjtx_site.excel.form import form_bytes, join_list, split_list
+from zjtx_site.excel.form import form_bytes
+from zjtx_site.excel.form_cells import join_list, split_list
 from zjtx_site.excel.importer import company_yaml, import_form
 from zjtx_site.intake.fields import CONTAINER_KINDS, Kind, walk
 from zjtx_site.intake.loader import validate_text

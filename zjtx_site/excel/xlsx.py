@@ -167,7 +167,7 @@ class Book:
             raise self.error(f"{self.path.name} 解压后有 {total / 1e6:.1f} MB（{len(infos)} 个部件），"
                              f"超过上限 {limit / 1e6:.0f} MB；这不是正常的表格文件，未读取")
 
-    def _open(self, part: str, limit: int | None = None) -> IO[bytes]:
+    def _open(self, part: str, limit: int | None = None) -> _Prefixed:
         try:
             info = self.zip.getinfo(part)
         except KeyError:
@@ -178,11 +178,11 @@ class Book:
         head = raw.read(4096)
         if not _safe_prolog(head):
             raise self.error(f"无法读取 {self.path.name}：部件 {part} 含有 DTD 或不是 XML，出于安全不予读取")
-        return _Prefixed(head, raw)  # type: ignore[return-value]
+        return _Prefixed(head, raw)
 
     def _tree(self, part: str) -> ElementTree.Element:
         try:
-            with self._open(part, MAX_META_BYTES) as fh:  # type: ignore[attr-defined]
+            with self._open(part, MAX_META_BYTES) as fh:
                 return ElementTree.parse(fh).getroot()
         except (ElementTree.ParseError, zipfile.BadZipFile, EOFError, OSError) as exc:
             raise self.error(f"无法读取 {self.path.name}：{part} 损坏（{exc}）") from None
@@ -255,7 +255,7 @@ class Book:
 
     def dimension(self, sheet: Sheet) -> tuple[int, int] | None:
         """(rows, columns) the sheet says it uses (its ``<dimension>``), or None."""
-        with self._open(sheet.part) as fh:  # type: ignore[attr-defined]
+        with self._open(sheet.part) as fh:
             head = fh.read(65536)
         m = _DIMENSION.search(head)
         if not m:
@@ -283,7 +283,7 @@ class Book:
         out = self._strings
         root = None
         try:
-            with self._open(self._strings_part) as fh:  # type: ignore[attr-defined]
+            with self._open(self._strings_part) as fh:
                 for event, el in ElementTree.iterparse(fh, events=("start", "end")):
                     if root is None:
                         root = el
@@ -310,7 +310,7 @@ class Book:
         depth = 0
         data = root = None
         try:
-            with self._open(sheet.part) as fh:  # type: ignore[attr-defined]
+            with self._open(sheet.part) as fh:
                 for event, el in ElementTree.iterparse(fh, events=("start", "end")):
                     if event == "start":
                         depth += 1

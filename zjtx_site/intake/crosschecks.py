@@ -60,8 +60,8 @@ class CrossChecker:
                      f"前者是后者的一部分，不能更大")
 
     def years(self, path: DocPath, recs: tuple, key: str, exact: int | None = None) -> None:
-        years = [r.get("year") if r else None for r in recs]
-        if None in years:
+        years = [y for r in recs if r and (y := r.get("year")) is not None]
+        if len(years) != len(recs):
             return
         consecutive = all(b == a + 1 for a, b in zip(years, years[1:]))
         if not consecutive:

@@ -36,7 +36,8 @@ for _versions, _tag, _regexp, _first in implicit_resolvers:
     if name not in _TAGS:
         continue  # merge keys ("<<") and the like are plain text here
     tag = _TAGS[name]
-    for ch in (_first or [None]):
+    firsts: list[str | None] = list(_first) if _first else [None]
+    for ch in firsts:
         _BY_FIRST.setdefault(ch, []).append((tag, _regexp))
 _ANY = _BY_FIRST.get(None, [])
 
@@ -121,6 +122,7 @@ _EXPLICIT_HINT = {
 def _implicit(value: str) -> str:
     for tag, regexp in _BY_FIRST.get(value[:1], _ANY) if value else _BY_FIRST.get("", _ANY):
         if regexp.match(value):
+            assert tag.trval is not None   # every resolver tag is one of _TAGS, made with a suffix
             return tag.trval[len(Y):]
     return "str"
 
@@ -150,7 +152,7 @@ class Builder:
         tag = node.ctag
         kind = type(node)
         if kind is ScalarNode:
-            name = tag.trval[len(Y):] if tag.trval and tag.trval.startswith(Y) else None
+            name = tag.trval[len(Y):] if tag.trval and tag.trval.startswith(Y) else ""   # "": no scalar of ours
             fn = _SCALARS.get(name)
             if fn is None:
                 raise Refused(f"YAML 格式错误：不支持的 YAML 标签 {tag.trval}（如 !!python/object），公司数据只能包含普通的值",

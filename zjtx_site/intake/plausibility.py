@@ -37,11 +37,12 @@ def check(clean: dict[str, Any], shown: str) -> list[Problem]:
 
 
 def _get(data: dict[str, Any], key: str) -> Any:
+    node: Any = data
     for part in key.split("."):
-        if not isinstance(data, dict):
+        if not isinstance(node, dict):
             return None
-        data = data.get(part)
-    return data
+        node = node.get(part)
+    return node
 
 
 def _num(v: Decimal | int) -> str:

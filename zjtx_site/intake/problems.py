@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Protocol
 
 # A path into the YAML document: mapping keys and list indexes.
 DocPath = tuple[str | int, ...]
@@ -60,5 +60,12 @@ def sort_key(p: Problem) -> tuple:
     return (p.file, p.line, p.column, p.severity is not Severity.ERROR, p.message)
 
 
-def has_errors(problems: Iterable[Problem]) -> bool:
+class Judged(Protocol):
+    """A problem of any kind (a file's, a form cell's) that is an error or a warning."""
+
+    @property
+    def is_error(self) -> bool: ...
+
+
+def has_errors(problems: Iterable[Judged]) -> bool:
     return any(p.is_error for p in problems)

@@ -36,6 +36,8 @@ def template_digest(env: jinja2.Environment, names: list[str]) -> str:
     """A hash of the template sources in use, so a template change re-renders."""
     h = hashlib.sha256()
     for name in sorted(names):
+        # environment() always sets a loader; a hand-made one without it has no templates to hash
+        assert env.loader is not None
         source, _, _ = env.loader.get_source(env, name)
         h.update(name.encode() + b"\0" + source.encode("utf-8") + b"\0")
     return h.hexdigest()

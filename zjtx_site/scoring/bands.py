@@ -144,11 +144,11 @@ def score_indicator(ctx: MetricContext, spec: dict) -> Scored:
         span = ctx.get(m.name)
         unit, each = frac(spec["per"]["unit"]), frac(spec["per"]["points"])
 
-        def pts(v: Fraction | None, best: bool) -> Fraction:
+        def points_at(v: Fraction | None, best: bool) -> Fraction:
             if v is None:
                 return max_points if best else Fraction(0)
             return min(max_points, (v // unit) * each)
-        worst, best = pts(span.lo, False), pts(span.hi, True)
+        worst, best = points_at(span.lo, False), points_at(span.hi, True)
         gap = "" if worst == max_points else f"每满 {fmt_number(unit)}{m.unit} 得 {fmt_number(each)} 分"
         return Scored(worst, best, max_points, fmt_span(m, span),
                       f"每满 {fmt_number(unit)}{m.unit} 得 {fmt_number(each)} 分，最高 {fmt_number(max_points)} 分",
@@ -186,7 +186,7 @@ def score_indicator(ctx: MetricContext, spec: dict) -> Scored:
     if "input" in spec:
         m = reg[spec["input"]]
         span = ctx.get(m.name)
-        if span.known:
+        if span.value is not None:     # a known point
             v = min(max_points, max(Fraction(0), span.value))
             return Scored(v, v, max_points, fmt_span(m, span), f"直接采用，0～{fmt_number(max_points)} 分",
                           m.evidence, "")

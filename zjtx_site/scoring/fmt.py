@@ -44,10 +44,11 @@ def score1(x: Fraction) -> float:
 def fmt_span(m: "Metric", s: "Span") -> str:
     if m.display is not None:
         return m.display(s)
-    if s.known:
+    v = s.value      # None exactly when the span is not a known point
+    if v is not None:
         if m.boolean:
-            return "是" if s.value >= 1 else "否"
-        return f"{fmt_number(s.value)}{m.unit}"
+            return "是" if v >= 1 else "否"
+        return f"{fmt_number(v)}{m.unit}"
     if s.lo is not None and s.hi is None and s.lo > 0:
         return f"至少 {fmt_number(s.lo)}{m.unit}（部分未报告）"
     if s.lo is not None and s.hi is not None and not m.boolean and s.lo > 0:

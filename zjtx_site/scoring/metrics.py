@@ -141,7 +141,7 @@ def _main_growth_avg2(c):
 
 
 def _cagr_display(s: Span) -> str:
-    if not s.known:
+    if s.value is None:     # not a known point
         return "未知"
     # display only: the rule compares the exact ratio with (1 + t)^2
     return f"{(math.sqrt(float(s.value)) - 1) * 100:.2f}%"
@@ -318,12 +318,12 @@ def _award_count(c: Any, min_level: str, max_rank: int | None, first: int) -> Sp
                        and (max_rank is None or a.rank <= max_rank)))
 
 
-for _name, _label, _lvl, _rank in (
+for _name, _label, _lvl, _top in (
         ("award_national_rank3_3y", "近三年国家级科技奖励（排名前3）", "national", 3),
         ("award_national_rank5_3y", "近三年国家级科技奖励（排名前5）", "national", 5),
         ("award_provincial_rank3_3y", "近三年省级及以上科技奖励（排名前3）", "provincial", 3)):
     metric(_name, _label, "项", "innovation.science_awards", "rd_projects")(
-        lambda c, _l=_lvl, _r=_rank: _award_count(c, _l, _r, 0))
+        lambda c, _l=_lvl, _r=_top: _award_count(c, _l, _r, 0))
 
 
 def _maker(c: Any, levels: tuple[str, ...]) -> Span:

@@ -73,6 +73,7 @@ def object_digest(obj: Any, dist: Any = None) -> str:
 
     An object whose source cannot be found gets a digest that is new on every run, so
     pages that depend on it are never reused: slower, never stale."""
+    module: types.ModuleType | None
     if isinstance(obj, types.ModuleType):
         module = obj
     else:
