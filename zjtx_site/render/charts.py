@@ -32,6 +32,7 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
+from cycler import cycler
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -50,7 +51,7 @@ FONT_FAMILY = "Noto Sans CJK SC"
 # colour has a relative luminance of at most 0.3, so lines stay dark on white
 # paper in grey; the two series of a panel (0/1, 2/3) differ by at least 0.15
 # in grey and also in dash and marker.
-STYLES = (
+STYLES: tuple[tuple[str, Any, str], ...] = (   # (colour, dash: a matplotlib line style, marker)
     ("#1f3a68", "-", "o"),     # navy      0.04
     ("#d9730d", "--", "s"),    # orange    0.27
     ("#2f9164", "-", "^"),     # green     0.22
@@ -81,7 +82,7 @@ RC = {
     "text.color": "#222222",
     "xtick.color": "#444444",
     "ytick.color": "#444444",
-    "axes.prop_cycle": matplotlib.cycler(color=list(COLORS)),
+    "axes.prop_cycle": cycler(color=list(COLORS)),
 }
 
 _font: CJKFont | None = None
@@ -110,16 +111,17 @@ def font_family() -> str | None:
 @functools.cache
 def _settings() -> dict[str, Any]:
     """matplotlib's defaults with :data:`RC` over them, validated once."""
+    params: Any = matplotlib.rcParams      # typed by its keys in the stubs: RC is checked at run time
     with matplotlib.rc_context():
         matplotlib.rcdefaults()
-        matplotlib.rcParams.update(RC)
-        return dict(dict.items(matplotlib.rcParams))
+        params.update(RC)
+        return dict(dict.items(params))
 
 
 @contextlib.contextmanager
 def _our_settings() -> Iterator[None]:
     # rc_context() revalidates every setting on entry; these are valid already
-    params = matplotlib.rcParams
+    params: Any = matplotlib.rcParams
     saved = dict(dict.items(params))
     dict.update(params, _settings())
     try:
@@ -139,7 +141,7 @@ def _chart(fn: Callable[..., Figure]) -> Callable[..., bytes]:
         setup_fonts()
         with _our_settings():
             return figure_svg(fn(*args, **kwargs))
-    draw.__wrapped__ = figure       # type: ignore[attr-defined]  (the figure, for tests)
+    draw.__wrapped__ = figure       # the figure itself, for tests
     return draw
 
 
@@ -242,7 +244,7 @@ def radar(labels: list[str], scores: list[Fraction], title: str = "") -> Figure:
 
 def _radar_slot(n: int) -> _Slot:
     fig = Figure(figsize=(5.2, 4.6), dpi=72)
-    ax = fig.add_subplot(projection="polar")
+    ax: Any = fig.add_subplot(projection="polar")      # PolarAxes; the stubs say Axes
     # 0..2π, turned by the axes (not by negative angles, which would stretch
     # the axes' angular limits into a wedge)
     ax.set_theta_offset(math.pi / 2)

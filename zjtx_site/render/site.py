@@ -9,6 +9,7 @@ values; it writes no file.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -140,8 +141,7 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
                 [r.company.round for r in upto], {d.label: [r.dimension(d.key).score for r in upto] for d in shared})))
             chart_md["rounds"] = f"![各轮六维得分]({c.round}-rounds.svg)"
         if not complete_enough(a):
-            out.append(Page(path=f"{prefix}.md", key=key,
-                            make=lambda a=a, chart_md=chart_md: incomplete_page(env, a, chart_md)))
+            out.append(Page(path=f"{prefix}.md", key=key, make=functools.partial(incomplete_page, env, a, chart_md)))
             continue
         previous = rounds[idx - 1] if idx and complete_enough(rounds[idx - 1]) else None
         hist = History(previous=previous, rounds=tuple(rounds[: idx + 1]))
@@ -256,7 +256,7 @@ def site_assets() -> list[Output]:
     for path in sorted(p for p in ASSETS.rglob("*") if p.is_file() and p.name != "README.md"):
         data = path.read_bytes()
         out.append(Page(path=f"assets/{path.relative_to(ASSETS).as_posix()}",
-                        key=hashlib.sha256(data).hexdigest(), make=lambda data=data: data))
+                        key=hashlib.sha256(data).hexdigest(), make=functools.partial(bytes, data)))
     return out
 
 
