@@ -20,12 +20,14 @@ from ruamel.yaml import YAML
 from zjtx_site.errors import EvaluationError
 from zjtx_site.scoring import host as plugins
 from zjtx_site.scoring.metrics import MetricContext
+from zjtx_site.scoring.plan.catalogue import CatalogueError, check_metrics
+from zjtx_site.scoring.plan.maker import PlanRequest
+from zjtx_site.scoring.plan.target import choose_next, held_tiers, ready_to_apply
 from zjtx_site.scoring.results import (
     Assessment,
     DimensionResult,
-    Gap,
     Grade,
-    PlanItem,
+    Plan,
     ResultError,
     TierResult,
 )
@@ -36,7 +38,6 @@ from zjtx_site.scoring.rules import (
     load_ruleset_file,
     resolve,
 )
-from zjtx_site.scoring.spans import Status
 from zjtx_site.vocabulary import DIMENSIONS, TIERS
 
 
@@ -55,6 +56,13 @@ class Engine:
     def metrics(self):
         return self.registry.metric_table()
 
+    @property
+    def measures(self) -> tuple:
+        """The plan catalogue: plugins' measures first, then the built-in ones."""
+        regs = list(self.registry.measures.values())
+        return tuple(r.obj for r in regs if not plugins._builtin(r.plugin)) + tuple(
+            r.obj for r in regs if plugins._builtin(r.plugin))
+
 
 def make_engine(project: Path | None = None, extra: list | None = None) -> Engine:
     reg = plugins.load(project, extra)
@@ -68,7 +76,12 @@ def make_engine(project: Path | None = None, extra: list | None = None) -> Engin
         rulesets = resolve(raw, reg.metric_table())
     except ValueError as exc:
         raise plugins.PluginError(f"规则集数据有误：{exc}") from None
-    return Engine(reg, rulesets)
+    engine = Engine(reg, rulesets)
+    try:
+        check_metrics(engine.measures, reg.metric_table())
+    except CatalogueError as exc:
+        raise plugins.PluginError(str(exc)) from None
+    return engine
 
 
 def choose(engine: Engine, assessed_on: date, forced: str | None) -> tuple[RuleSet, str]:
@@ -143,27 +156,26 @@ def assess(engine: Engine, company: Any, *, forced: str | None = None,
             continue
         tiers.append(result)
         earlier[tier] = result
-    next_tier = next((t.tier for t in tiers if t.status is not Status.MET), None)
-    if len(tiers) < len(TIERS):
-        next_tier = next_tier  # incomplete: failures say so
-    gaps, plan = (), ()
+    # the target (score-output.md): held titles, what can be applied for now, the next tier
+    held = held_tiers(company.honors.titles)
+    ready = ready_to_apply(tiers, held)
+    next_tier = choose_next(tiers, held, ctx.get("sme"))
+    plan = Plan(target=None, gaps=(), items=())
     if grade is not None and len(tiers) == len(TIERS):
         p = reg.plan_makers["plan"]
-        made = guarded(p.plugin, p.obj.make, company, grade, tuple(tiers), next_tier)
-        if made is not None and not _is_plan(made):
-            made = _wrong(failures, keep_going, p.plugin, source, "(gaps, plan) 二元组", made)
+        request = PlanRequest(company=company, grade=grade, tiers=tuple(tiers), held=held, ready_to_apply=ready,
+                              next_tier=next_tier, rulesets=engine.rulesets, forced=forced,
+                              metrics=engine.metrics, measures=engine.measures)
+        made = guarded(p.plugin, p.obj.make, request)
+        if made is not None and not isinstance(made, Plan):
+            made = _wrong(failures, keep_going, p.plugin, source, "Plan", made)
         if made is not None:
-            gaps, plan = made
+            plan = made
     used = tuple(sorted({t.ruleset for t in tiers}))
     return Assessment(company=company, grade=grade, dimensions=tuple(dims), tiers=tuple(tiers),
-                      next_tier=next_tier, gaps=tuple(gaps), plan=tuple(plan), rulesets=used,
-                      interpretations=interpretations(), failures=tuple(failures))
-
-
-def _is_plan(made: Any) -> bool:
-    return (isinstance(made, tuple) and len(made) == 2
-            and isinstance(made[0], tuple) and all(isinstance(g, Gap) for g in made[0])
-            and isinstance(made[1], tuple) and all(isinstance(p, PlanItem) for p in made[1]))
+                      next_tier=next_tier, gaps=plan.gaps, plan=plan.items, rulesets=used,
+                      interpretations=interpretations(), failures=tuple(failures), held=held,
+                      ready_to_apply=ready, plan_target=plan.target)
 
 
 def _wrong(failures: list[str], keep_going: bool, plugin: str, source: str, want: str, got: Any):
@@ -171,4 +183,3 @@ def _wrong(failures: list[str], keep_going: bool, plugin: str, source: str, want
     if not keep_going:
         raise err
     failures.append(str(err))
-    return None

@@ -14,20 +14,23 @@ matches no plugin is an error, not a silent skip.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.metadata
 import importlib.util
 import os
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pluggy
 
 from zjtx_site.errors import PluginError
 from zjtx_site.scoring import hookspecs
 from zjtx_site.scoring.metrics import Metric
+from zjtx_site.scoring.plan.catalogue import Measure, measure_from_dict
 from zjtx_site.vocabulary import DIMENSIONS
 
 ENTRY_POINT_GROUP = "zjtx_site"
@@ -40,7 +43,7 @@ BUILTIN_MODULES = (
     "zjtx_site.scoring.builtin.rulesets",
     "zjtx_site.scoring.builtin.plan",
 )
-KINDS = ("dimensions", "metrics", "rulesets", "grader", "plan_makers")
+KINDS = ("dimensions", "metrics", "rulesets", "grader", "plan_makers", "measures")
 
 
 
@@ -72,6 +75,7 @@ class Registry:
     rulesets: dict[str, Registration] = field(default_factory=dict)
     grader: dict[str, Registration] = field(default_factory=dict)
     plan_makers: dict[str, Registration] = field(default_factory=dict)
+    measures: dict[str, Registration] = field(default_factory=dict)
 
     def metric_table(self) -> dict[str, Metric]:
         return {k: r.obj for k, r in self.metrics.items()}
@@ -92,6 +96,10 @@ def _key_of(kind: str, obj: Any) -> str:
         if not isinstance(obj, Metric):
             raise TypeError("应注册 zjtx_site.scoring.metrics.Metric 实例")
         return obj.name
+    if kind == "measures":
+        if not isinstance(obj, Measure):
+            raise TypeError("应注册 Measure（或 measures.yaml 格式的映射）")
+        return obj.id
     if kind == "rulesets":
         if not isinstance(obj, (str, Path)) and not hasattr(obj, "read_text"):
             raise TypeError("应注册规则集 YAML 文件路径")
@@ -121,6 +129,11 @@ def _register_into(reg: Registry, kind: str, plugin: str) -> Callable[..., None]
 
     def register(obj: Any, *, replace: bool = False) -> None:
         try:
+            if kind == "measures":
+                if isinstance(obj, Mapping):
+                    obj = measure_from_dict(obj, f"插件 {plugin} 注册的培育措施 {obj.get('id', '')}")
+                if isinstance(obj, Measure):
+                    obj = dataclasses.replace(obj, plugin=plugin)
             key = _key_of(kind, obj)
         except (TypeError, OSError, ValueError) as exc:
             raise PluginError(f"插件 {plugin} 注册的{kind}无效：{exc}") from None

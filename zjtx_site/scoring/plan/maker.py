@@ -1,0 +1,198 @@
+"""The built-in plan maker (standard §7.4, §8.2, Appendix C; rules.md §5).
+
+The plan aims at the next tier under the rules of the application it aims
+at. Its items, in order: the figures to report (they may settle the tier at
+no cost), then the minimal set (the cheapest items that together meet the
+tier) by priority, then what the years in between cannot change, then the
+other ways to close the tier's gaps by how much each closes. When the tier
+waits only on judgement, the plan gives the evidence to prepare and goes on
+to the following tier of the company's §7.1 path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from zjtx_site.scoring.metrics import MetricContext
+from zjtx_site.scoring.plan import items as build_items
+from zjtx_site.scoring.plan.catalogue import Measure, Situation
+from zjtx_site.scoring.plan.draft import Blocked
+from zjtx_site.scoring.plan.gaps import tier_gaps
+from zjtx_site.scoring.plan.items import Env, Proto, pick_for
+from zjtx_site.scoring.plan.levers import apply
+from zjtx_site.scoring.plan.reqs import MANUAL, Req, merge
+from zjtx_site.scoring.plan.search import Outcome, Year, search
+from zjtx_site.scoring.plan.target import following_tier
+from zjtx_site.scoring.results import Gap, Grade, Plan, PlanItem, PlanTarget, TierResult
+from zjtx_site.scoring.spans import Status
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanRequest:
+    """What a plan maker is given (docs/plugins.md)."""
+    company: Any
+    grade: Grade
+    tiers: tuple[TierResult, ...]
+    held: tuple[str, ...]
+    ready_to_apply: tuple[str, ...]
+    next_tier: str | None
+    rulesets: Mapping[str, Any]         # id -> RuleSet, every registered one
+    forced: str | None                  # --rules, for what-if runs
+    metrics: Mapping[str, Any]          # name -> Metric
+    measures: tuple[Measure, ...]       # the catalogue, plugins' entries first
+
+
+class PlanMaker:
+    key = "plan"
+    label = "培育提升规划"
+
+    def make(self, req: PlanRequest) -> Plan:
+        c = req.company
+        if req.next_tier is None:
+            return Plan(target=None, gaps=(), items=())
+        env = Env(company=c, registry=req.metrics, measures=req.measures,
+                  situation=Situation(c, MetricContext(c, req.metrics), req.grade.level))
+        titles = (*req.held, *req.ready_to_apply)
+        plans = [self._tier(req, env, req.next_tier, titles)]
+        if plans[0].judgement_only:
+            met_or_held = {t.tier for t in req.tiers if t.status is Status.MET} | set(titles) | {req.next_tier}
+            nxt = following_tier(req.next_tier, req.grade.path_tiers, met_or_held)
+            if nxt is not None:
+                plans.append(self._tier(req, env, nxt, (*titles, req.next_tier), following=True))
+        gaps = [g for tp in plans for g in tp.gaps]
+        items: list[PlanItem] = []
+        minimal: list[tuple[str, ...]] = []
+        for tp in plans:
+            ids = []
+            for proto, priority in tp.protos:
+                pid = f"p{len(items) + 1}"
+                item = build_items.build(proto, env, pid, priority, tp.target.apply_in)
+                mine = tuple(g for g in gaps if f"{g.tier}.{g.criterion}" in item.closes)
+                items.append(dataclasses.replace(item, gaps=mine))
+                if proto.minimal:
+                    ids.append(pid)
+            minimal.append(tuple(ids))
+        target = None
+        for tp, ids in reversed(list(zip(plans, minimal))):
+            target = dataclasses.replace(tp.target, minimal_set=ids, following=target)
+        return Plan(target=target, gaps=tuple(gaps), items=tuple(items))
+
+    def _tier(self, req: PlanRequest, env: Env, tier: str, titles: tuple[str, ...],
+              following: bool = False) -> _TierPlan:
+        out = search(req.company, tier, titles, req.rulesets, req.forced, req.metrics, pick_for(env, tier))
+        return _TierPlan.make(out, env, following)
+
+
+@dataclass
+class _TierPlan:
+    target: PlanTarget
+    protos: list[tuple[Proto, str]]          # (proto, priority)
+    gaps: list[Gap]
+    judgement_only: bool
+
+    @staticmethod
+    def make(out: Outcome, env: Env, following: bool) -> _TierPlan:
+        sol = out.solution
+        view = sol.year if sol is not None else out.last
+        apply_in = sol.year.year if sol is not None else None
+        minimal: list[Proto] = []
+        if sol is not None:
+            for u in sol.draft.uses.values():
+                minimal.append(Proto(kind=u.kind, tier=out.tier, reqs=list(u.reqs), view=view, use=u,
+                                     minimal=True, year=u.year, extra={"apply_in": apply_in}))
+        waits = _waits(out, env, apply_in)
+        rest = _rest(out, view, env, minimal, apply_in)
+        data = [p for p in minimal + rest if p.kind == "data"]
+        core = sorted((p for p in minimal if p.kind != "data"), key=lambda p: (_KIND_ORDER[p.kind], p.year or 0))
+        others = sorted((p for p in rest if p.kind != "data"),
+                        key=lambda p: (-len(p.closes), -sum((r.points for r in p.reqs), Fraction(0)), p.cost))
+        low = "low" if following else None
+        protos = ([(p, low or "high") for p in data] + [(p, low or "high") for p in core]
+                  + [(p, low or "medium") for p in waits] + [(p, low or "medium") for p in others])
+        cost = sum((p.cost for p in minimal), Fraction(0)) if sol is not None else None
+        reason = view.reason + (f"；{apply_in} 年起数据可以达到" if apply_in else "；三年内按现有措施无法达到")
+        if view.result.ruleset != view.ruleset.id:
+            reason += f"；{view.ruleset.id} 对{view.result.label}沿用 {view.result.ruleset}"
+        target = PlanTarget(tier=out.tier, ruleset=view.result.ruleset, apply_in=apply_in, minimal_set=(),
+                            reason=reason, cost_wan=cost)
+        only = sol is not None and all(p.kind in ("data", "evidence") for p in minimal) and any(
+            p.kind == "evidence" for p in minimal)
+        return _TierPlan(target, protos, tier_gaps(out.first.result, out.first.options, out.first.ctx), only)
+
+
+_KIND_ORDER = {"evidence": 0, "qualify": 1, "improve": 2}
+
+
+def _waits(out: Outcome, env: Env, apply_in: int | None) -> list[Proto]:
+    """What the year before the application cannot change: a past year's figure
+    the solution needs (not_recoverable), or years in the niche market."""
+    if apply_in is None or not out.blocks:
+        return []
+    assessed = env.company.assessed_on.year
+    wanted = {r.key for r in out.solution.reqs}
+    seen, found = set(), []
+    for b in out.blocks:
+        if b.why == "time" or (b.why == "past" and b.req.key in wanted and apply_in - 1 > assessed):
+            k = (b.req.key, b.year)
+            if k in seen:
+                continue
+            seen.add(k)
+            found.append(b)
+    protos = []
+    for b in found:
+        view = out.before or out.first
+        fig = build_items.figures(b.req, view, env, b.year if b.why == "past" else None)
+        text = ""
+        if b.why == "past":
+            label = fig["label"] if fig["label"].startswith(str(b.year)) else f"{b.year} 年{fig['label']}"
+            text = f"{label} {fig['current_text']}".strip()
+        protos.append(Proto(kind="not_recoverable", tier=out.tier, reqs=[b.req], view=view,
+                            year=b.year if b.why == "past" else None,
+                            apply_from=apply_in if b.why == "past" else b.year, figure=text,
+                            extra={"apply_in": apply_in - 1}))
+    return protos
+
+
+def _rest(out: Outcome, view: Year, env: Env, minimal: list[Proto], apply_in: int | None) -> list[Proto]:
+    """Items for the open criteria the minimal set leaves to alternatives, and the
+    next band of each score line it does not raise: one item per lever."""
+    closed = {c for p in minimal for c in p.closes}
+    levers = {(p.use.lever, p.use.year) for p in minimal if p.use is not None}
+    improve = view.year > env.company.assessed_on.year
+    pick = pick_for(env, out.tier)
+    wanted: list[Req] = []
+    for opt in view.options:
+        for r in opt.reqs:
+            if not r.closes <= closed and r.op != MANUAL:
+                wanted.append(r)
+        for node in opt.scores:
+            for ln in node.lines:
+                if ln.levels and f"{node.tier}.score.{ln.id}" not in closed:
+                    wanted += ln.levels[0].reqs
+    by_lever: dict[tuple, list[Req]] = {}
+    for r in merge(wanted):
+        try:
+            d = apply((r,), view.proj, pick, improve, env.registry)
+        except Blocked:
+            continue
+        for k, u in d.uses.items():
+            if (u.lever, u.year) not in levers:
+                by_lever.setdefault(k, []).append(r)
+    out_protos = []
+    for k, reqs in by_lever.items():
+        try:
+            d = apply(tuple(reqs), view.proj, pick, improve, env.registry)
+        except Blocked:
+            continue
+        u = d.uses.get(k)
+        if u is None:
+            continue
+        out_protos.append(Proto(kind=u.kind, tier=out.tier, reqs=list(u.reqs), view=view, use=u, year=u.year,
+                                extra={"apply_in": apply_in or view.year}))
+    return out_protos
+
+
