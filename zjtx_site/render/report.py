@@ -18,7 +18,8 @@ from zjtx_site import __version__
 from zjtx_site.intake.fields import lookup
 from zjtx_site.intake.schema import COMPANY
 from zjtx_site.render.escape import Raw
-from zjtx_site.scoring.fmt import fmt_number, score1
+from zjtx_site.render.plan import plan_context, target_lines
+from zjtx_site.scoring.fmt import fmt_exact, fmt_number, score1
 from zjtx_site.scoring.metrics import MetricContext
 from zjtx_site.scoring.results import Assessment, Criterion
 from zjtx_site.scoring.spans import Status
@@ -386,7 +387,9 @@ def manual_items(a: Assessment) -> list[dict[str, str]]:
             for leaf in c.leaves():
                 if leaf.status is Status.MANUAL_REVIEW:
                     out.append({"tier": TIER_LABELS.get(t.tier, t.label), "label": leaf.label,
-                                "note": leaf.note or "规则没有给出可计算的标准"})
+                                "note": leaf.note or "规则没有给出可计算的标准",
+                                "facts": "；".join(f"{f.label} {f.value}" for f in leaf.facts) or "—",
+                                "evidence": leaf.evidence or "—"})
     return out
 
 
@@ -471,13 +474,16 @@ def history_context(a: Assessment, h: History) -> dict[str, Any] | None:
             verdict[id(g)] = "open"
     plan_done, plan_open, plan_rules = [], [], []
     for p in prev.plan:
+        if not p.gaps:
+            continue
         v = {verdict.get(id(g), "open") for g in p.gaps}
+        name = f"{p.id} {p.item}"
         if "open" in v:
-            plan_open.append(p.item_label)
+            plan_open.append(name)
         elif v == {"superseded"}:
-            plan_rules.append(p.item_label)
+            plan_rules.append(name)
         else:
-            plan_done.append(p.item_label)
+            plan_done.append(name)
     grade_before, grade_now = prev.grade.level, a.grade.level
     return {
         "round": prev.company.round,
@@ -498,47 +504,6 @@ def history_context(a: Assessment, h: History) -> dict[str, Any] | None:
 
 
 # the page ------------------------------------------------------------------------
-
-def plan_steps(a: Assessment) -> tuple[list[dict[str, Any]], list[str]]:
-    """The plan in steps along the tier path: the tiers the plan aims at, in the
-    order the plan maker took their gaps, each with the items that serve it
-    first (an item closing gaps of two tiers is listed under the first)."""
-    targets: list[str] = []
-    for g in a.gaps:
-        if g.tier not in targets:
-            targets.append(g.tier)
-    for p in a.plan:
-        for g in p.gaps:
-            if g.tier not in targets:
-                targets.append(g.tier)
-    steps: dict[str, dict[str, Any]] = {}
-    for n, tier in enumerate(targets, 1):
-        t = a.tier(tier)
-        why = "下一梯度" if tier == a.next_tier else (
-            f"{a.grade.level} 级服务路径的对标梯度" if tier in a.grade.path_tiers else "路径上的梯度")
-        steps[tier] = {"n": n, "tier": tier, "label": t.label, "status": STATUS_MARK[t.status], "why": why,
-                       "items": []}
-    for p in a.plan:
-        tiers = [g.tier for g in p.gaps]
-        first = min(tiers, key=targets.index) if tiers else targets[0]
-        also = [TIER_LABELS[x] for x in targets if x in tiers and x != first]
-        steps[first]["items"].append({
-            "order": p.order, "area": p.area_label, "item": p.item_label, "advice": p.advice,
-            "serves": "、".join([TIER_LABELS[first]] + also),
-            "gaps": [{"tier": TIER_LABELS[x.tier], "label": x.label, "value": x.value, "threshold": x.threshold,
-                      "status": STATUS_MARK[x.status],
-                      "shortfall": "；".join(y for y in (x.shortfall, x.money) if y) or "—"} for x in p.gaps]})
-    if not a.plan:
-        return [], [TIER_LABELS[t] for t in targets]
-    for tier, step in steps.items():
-        if not step["items"]:
-            covered = any(g.tier == tier for p in a.plan for g in p.gaps)
-            step["empty"] = ("这一梯度的差距由前面步骤的措施一并弥补。" if covered else
-                             "这一梯度的差距没有附录 C 措施可以弥补，见下方“其他差距”。")
-        else:
-            step["empty"] = ""
-    return list(steps.values()), [TIER_LABELS[t] for t in targets]
-
 
 def appendix_b_rows(a: Assessment) -> list[dict[str, str]]:
     rows = []
@@ -586,7 +551,7 @@ def appendix_b_other(a: Assessment) -> dict[str, str]:
     return {"label": "其他指标", "score": "—", "have": "；".join(have) or "—", "lack": "；".join(lack) or "—"}
 
 
-def summary(a: Assessment, steps: list[dict[str, Any]], missing: list[dict[str, Any]]) -> list[str]:
+def summary(a: Assessment, missing: list[dict[str, Any]]) -> list[str]:
     """The findings a reader needs first, each taken from the assessment."""
     out = []
     if a.dimensions:
@@ -595,20 +560,36 @@ def summary(a: Assessment, steps: list[dict[str, Any]], missing: list[dict[str, 
         low = "、".join(f"{d.label}（{score1(d.score):.1f}）" for d in reversed(ranked[-2:]))
         out.append(f"六维诊断：优势维度为{top}；短板维度为{low}。")
     met = [t.label for t in a.tiers if t.status is Status.MET]
-    out.append("梯度评价：已符合" + "、".join(met) + "。" if met else "梯度评价：尚未符合任何梯度。")
+    line = "梯度评价：已符合" + "、".join(met) + "。" if met else "梯度评价：尚未符合任何梯度。"
+    if a.held:
+        line += "已持有" + "、".join(TIER_LABELS[t] for t in a.held) + "称号。"
+    if a.ready_to_apply:
+        line += "可申报：" + "、".join(TIER_LABELS[t] for t in a.ready_to_apply) + "（本次评价已符合、尚未持有）。"
+    out.append(line)
     if a.next_tier:
         t = a.tier(a.next_tier)
         leaves = [x for c in t.criteria for x in open_leaves(c)]
         counts = {s: sum(x.status is s for x in leaves) for s in (Status.UNMET, Status.NEEDS_DATA,
                                                                   Status.MANUAL_REVIEW)}
         parts = [f"{n} 项{s.label}" for s, n in counts.items() if n]
-        out.append(f"下一梯度为{t.label}（{STATUS_MARK[t.status]}）：" + ("、".join(parts) or "无未决条件") + "。")
+        out.append(f"下一梯度为{t.label}（按本次评价规则 {STATUS_MARK[t.status]}）：" + ("、".join(parts) or "无未决条件") + "。")
+        pt = a.plan_target
+        if pt is not None and pt.tier == a.next_tier:
+            if pt.apply_in:
+                out.append(f"最早 {pt.apply_in} 年可申报{t.label}（届时适用规则集 {pt.ruleset}）；"
+                           f"最小达标组合 {len(pt.minimal_set)} 项（{'、'.join(pt.minimal_set)}），见第四部分。")
+            else:
+                out.append(f"{t.label}三年内按现有措施无法达到（规则集 {pt.ruleset}），差距见第四部分。")
+            if pt.following is not None:
+                f = pt.following
+                out.append(f"{t.label}只待人工判断，随后对准{TIER_LABELS[f.tier]}"
+                           + (f"（最早 {f.apply_in} 年申报）。" if f.apply_in else "。"))
+    elif "single_champion" in a.held:
+        out.append("已持有制造业单项冠军称号，不再设梯度培育目标。")
     else:
         out.append("已符合全部梯度。")
     if a.plan:
-        first = a.plan[0]
-        out.append(f"培育建议共 {len(a.plan)} 项，按 {a.grade.level} 级服务路径分 {len(steps)} 步；"
-                   f"首要措施：{first.area_label} · {first.item_label}。")
+        out.append(f"培育建议共 {len(a.plan)} 项（附录 C 六个方面），每项给出现值、目标值、折合金额、完成时限和建议责任部门。")
     if missing:
         out.append(f"待补充数据 {len(missing)} 项（见第六部分），补齐后可确定相应结论。")
     return out
@@ -636,14 +617,14 @@ def report_context(a: Assessment, ctx: MetricContext, h: History, charts: dict[s
         score = None
         if t.score is not None:
             score = {
-                "total": fmt_number(t.score.total), "pass": fmt_number(t.score.pass_mark),
-                "best": fmt_number(t.score.best_total) if t.score.best_total != t.score.total else "",
+                "total": fmt_exact(t.score.total), "pass": fmt_number(t.score.pass_mark),
+                "best": fmt_exact(t.score.best_total) if t.score.best_total != t.score.total else "",
                 "lines": [{"group": next(gr.label for gr in t.score.groups if gr.key == ln.group),
                            "label": ln.label, "value": ln.value, "points": fmt_number(ln.points),
                            "max": fmt_number(ln.max_points), "bands": ln.bands,
                            "status": indicator_verdict(ln.points, ln.max_points, ln.status)}
                           for ln in t.score.lines],
-                "groups": [{"label": gr.label, "points": fmt_number(gr.points), "max": fmt_number(gr.max_points),
+                "groups": [{"label": gr.label, "points": fmt_exact(gr.points), "max": fmt_number(gr.max_points),
                             "min": "—" if gr.minimum is None else fmt_number(gr.minimum),
                             "ok": "—" if gr.minimum is None else (
                                 "○ 达到" if gr.points >= gr.minimum else
@@ -654,11 +635,10 @@ def report_context(a: Assessment, ctx: MetricContext, h: History, charts: dict[s
                       "reason": t.ruleset_reason,
                       "route": {"score": "评分路线", "direct": "直通条件"}.get(t.route or "", ""),
                       "rows": rows, "score": score})
-    steps, targets = plan_steps(a)
-    planned = {id(x) for p in a.plan for x in p.gaps}
+    covered = {(g.tier, g.criterion) for p in a.plan for g in p.gaps}
     other_gaps = [{"tier": TIER_LABELS[x.tier], "label": x.label, "value": x.value, "threshold": x.threshold,
                    "status": STATUS_MARK[x.status]}
-                  for x in a.gaps if id(x) not in planned and not any(x in p.gaps for p in a.plan)]
+                  for x in a.gaps if (x.tier, x.criterion) not in covered]
     # only rounds before this one: a published round's page never changes when new data lands
     earlier = []
     for r in h.rounds:
@@ -680,13 +660,14 @@ def report_context(a: Assessment, ctx: MetricContext, h: History, charts: dict[s
         "revenue": fmt_number(g.revenue),
         "path": path,
         "next_tier": TIER_LABELS[a.next_tier] if a.next_tier else "已符合全部梯度",
+        "target": target_lines(a),
         "tier_glance": [{"label": t.label, "status": STATUS_MARK[t.status], "ruleset": t.ruleset,
                          "reason": t.ruleset_reason} for t in a.tiers],
         "rulesets": ", ".join(a.rulesets),
         "version": __version__,
         "digest": c.digest[:12],
         "data_revision": data_revision,
-        "summary": summary(a, steps, missing),
+        "summary": summary(a, missing),
         "years": [y.year for y in c.financials],
         "financials": financial_rows(c, ctx),
         "derived": derived_rows(ctx),
@@ -703,9 +684,7 @@ def report_context(a: Assessment, ctx: MetricContext, h: History, charts: dict[s
         "incomplete": [d.label for d in a.dimensions if not d.complete],
         "appendix_b": appendix_b_rows(a),
         "tiers": tiers,
-        "plan": [dict(p, items=p["items"]) for p in steps],
-        "plan_count": len(a.plan),
-        "targets": targets,
+        "plan": plan_context(a),
         "other_gaps": other_gaps,
         "history": history_context(a, h),
         "missing": missing,

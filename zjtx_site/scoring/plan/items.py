@@ -61,8 +61,13 @@ class Proto:
 
 
 def pick_for(env: Env, tier: str):
+    memo: dict[tuple, Measure | None] = {}
+
     def pick(kind: str, lever: str, r: Req) -> Measure | None:
-        return select(env.measures, env.situation, kind, lever, r.metric, r.closes, tier)
+        k = (kind, lever, r.metric, r.closes)
+        if k not in memo:
+            memo[k] = select(env.measures, env.situation, kind, lever, r.metric, r.closes, tier)
+        return memo[k]
     return pick
 
 
@@ -186,10 +191,11 @@ def due(p: Proto, env: Env, apply_in: int | None) -> str:
 def home(env: Env, tier: str, r: Req) -> Measure | None:
     """The improve (or qualify) measure of the lever a figure belongs to."""
     lever = LEVER_OF.get(r.metric, "")
-    for kind in ("improve", "qualify"):
-        m = select(env.measures, env.situation, kind, lever, r.metric, r.closes, tier, strict=False)
-        if m is not None:
-            return m
+    for strict in (True, False):
+        for kind in ("improve", "qualify"):
+            m = select(env.measures, env.situation, kind, lever, r.metric, r.closes, tier, strict=strict)
+            if m is not None:
+                return m
     return None
 
 

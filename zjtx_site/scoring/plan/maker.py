@@ -114,9 +114,11 @@ class _TierPlan:
         protos = ([(p, low or "high") for p in data] + [(p, low or "high") for p in core]
                   + [(p, low or "medium") for p in waits] + [(p, low or "medium") for p in others])
         cost = sum((p.cost for p in minimal), Fraction(0)) if sol is not None else None
-        reason = view.reason + (f"；{apply_in} 年起数据可以达到" if apply_in else "；三年内按现有措施无法达到")
+        reason = view.reason
         if view.result.ruleset != view.ruleset.id:
-            reason += f"；{view.ruleset.id} 对{view.result.label}沿用 {view.result.ruleset}"
+            reason += f"，其中{view.result.label}沿用 {view.result.ruleset}"
+        reason += (f"；按本规划，{apply_in} 年申报时数据可以达到" if apply_in else
+                   "；按现有措施，三年内的申报都无法达到")
         target = PlanTarget(tier=out.tier, ruleset=view.result.ruleset, apply_in=apply_in, minimal_set=(),
                             reason=reason, cost_wan=cost)
         only = sol is not None and all(p.kind in ("data", "evidence") for p in minimal) and any(

@@ -72,7 +72,7 @@ def ruleset_for_year(rulesets: Mapping[str, Any], year: int, forced: str | None)
         rs = min(rulesets.values(), key=lambda r: (r.in_force, r.id))
         return rs, f"{year} 年尚无施行的规则集，采用最早的 {rs.id}"
     rs = usable[-1]
-    return rs, f"{year} 年申报适用 {rs.id}（{rs.in_force.isoformat()} 起施行）"
+    return rs, f"{year} 年申报时施行的规则集为 {rs.id}（{rs.in_force.isoformat()} 起施行）"
 
 
 def application_date(year: int, assessed_on: date, rs: Any) -> date:
