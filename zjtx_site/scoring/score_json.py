@@ -6,6 +6,8 @@ gaps, interpretations) are additions the contract allows.
 
 from __future__ import annotations
 
+import dataclasses
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -91,13 +93,16 @@ def _plan(p: PlanItem) -> dict[str, Any]:
 
 
 def _change(v: Any) -> Any:
-    if isinstance(v, Fraction):
-        return num(v)
+    """A plan item's data change as JSON: records as mappings, numbers as numbers."""
+    if isinstance(v, bool) or v is None or isinstance(v, (int, str)):
+        return v
+    if isinstance(v, (Fraction, Decimal)):
+        return num(Fraction(v))
     if isinstance(v, tuple):
         return [_change(x) for x in v]
-    if isinstance(v, dict):
-        return {k: _change(x) for k, x in v.items()}
-    return v
+    if dataclasses.is_dataclass(v):
+        return {f.name: _change(getattr(v, f.name)) for f in dataclasses.fields(v)}
+    return str(v)
 
 
 def _target(t: PlanTarget | None) -> dict[str, Any] | None:

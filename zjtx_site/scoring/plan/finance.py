@@ -57,6 +57,20 @@ RD_INDEX = {"rd_ratio_y3": 2, "rd_expense_y3": 2, "rd_expense_sum2": 2, "rd_expe
              "rd_ratio_y2": 1, "rd_expense_y2": 1}
 
 
+def move(d: Draft, r: Req, i: int, name: str, need: Fraction, lever: str, lower: bool = False) -> None:
+    """Move one figure of window year ``i`` to ``need`` (at least, or at most when
+    ``lower``); an unreported figure is reported instead (the plan takes it at the need)."""
+    cur = d.fg(i, name)
+    if getattr(d.proj.entry(i), name) is None:
+        value = need if cur is None else (min(cur, need) if lower else max(cur, need))
+        return d.data_fin(i, name, value, r)
+    if (cur <= need) if lower else (cur >= need):
+        return
+    d.editable(i, r)
+    u = d.use(lever, "improve", d.proj.window[i], r)
+    d.set_fin(u, i, name, need)
+
+
 def rd(d: Draft, r: Req) -> None:
     i = RD_INDEX[r.metric]
     if r.metric.startswith("rd_ratio"):
@@ -69,52 +83,24 @@ def rd(d: Draft, r: Req) -> None:
         need = (r.value if r.metric == "rd_expense_sum2" else 2 * r.value) - other
     else:
         need = r.value
-    cur = d.fg(i, "rd_expense")
-    if cur is None:
-        d.data_fin(i, "rd_expense", cents_up(max(need, Fraction(0))), r)
-        return
-    if cur >= need:
-        return
-    d.editable(i, r)
-    u = d.use("rd", "improve", d.proj.window[i], r)
-    d.set_fin(u, i, "rd_expense", cents_up(need))
+    if need > d.fg(i, "revenue"):
+        raise Blocked("unplannable", r)         # R&D is part of revenue (crosschecks)
+    move(d, r, i, "rd_expense", cents_up(max(need, Fraction(0))), "rd")
 
 
 def profit(d: Draft, r: Req) -> None:
-    need = r.value / HUNDRED * d.fg(2, "revenue")
-    cur = d.fg(2, "net_profit")
-    if cur is None:
-        return d.data_fin(2, "net_profit", cents_up(need), r)
-    if cur >= need:
-        return
-    d.editable(2, r)
-    u = d.use("profit", "improve", d.proj.window[2], r)
-    d.set_fin(u, 2, "net_profit", cents_up(need))
+    move(d, r, 2, "net_profit", cents_up(r.value / HUNDRED * d.fg(2, "revenue")), "profit")
 
 
 def debt(d: Draft, r: Req) -> None:
-    cur = d.fg(2, "debt_ratio")
-    if cur is None:
-        return d.data_fin(2, "debt_ratio", r.value, r)
-    if cur <= r.value:
-        return
-    d.editable(2, r)
-    u = d.use("debt", "improve", d.proj.window[2], r)
-    d.set_fin(u, 2, "debt_ratio", r.value)
+    move(d, r, 2, "debt_ratio", r.value, "debt", lower=True)
 
 
 def staff(d: Draft, r: Req) -> None:
-    emp, cur = d.fg(2, "employees"), d.fg(2, "rd_staff")
+    emp = d.fg(2, "employees")
     if emp is None:
         raise Blocked("unplannable", r)
-    need = Fraction(math.ceil(r.value / HUNDRED * emp))
-    if cur is None:
-        return d.data_fin(2, "rd_staff", int(need), r)
-    if cur >= need:
-        return
-    d.editable(2, r)
-    u = d.use("staff", "improve", d.proj.window[2], r)
-    d.set_fin(u, 2, "rd_staff", int(min(need, emp)))
+    move(d, r, 2, "rd_staff", Fraction(min(emp, math.ceil(r.value / HUNDRED * emp))), "staff")
 
 
 def account(d: Draft) -> None:

@@ -50,6 +50,7 @@ HANDLERS: dict[str, tuple[int, Callable[[Draft, Req], None]]] = {
     "platform_score": (7, lambda d, r: state.count_state(d, r, "compliance.platform_score", "platform")),
     "local_score": (7, state.local),
     "niche_years": (8, state.time),
+    "new_product": (7, lambda d, r: state.report_only(d, r, "product.new_product")),
 }
 
 

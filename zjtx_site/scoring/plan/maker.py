@@ -174,7 +174,8 @@ def _rest(out: Outcome, view: Year, env: Env, minimal: list[Proto], apply_in: in
         for node in opt.scores:
             for ln in node.lines:
                 if ln.levels and f"{node.tier}.score.{ln.id}" not in closed:
-                    wanted += ln.levels[0].reqs
+                    # the next band; of a counted line, each item that earns it
+                    wanted += [r for lv in ln.levels if lv.gain == ln.levels[0].gain for r in lv.reqs]
     by_lever: dict[tuple, list[Req]] = {}
     for r in merge(wanted):
         try:

@@ -118,10 +118,22 @@ def _node(c: dict, crit: Criterion, result: TierResult, ctx: Any, alt: str | Non
             out += _node(sub, kid, result, ctx, group)
         return pareto(out)
     if "branch" in c:
+        # an unreported branch figure is part of each case's way: report it in that case's range
+        m = ctx.registry[c["branch"]]
+        known = ctx.get(c["branch"]).known
         out = []
         for case, kid in zip(c["cases"], crit.children):
-            if kid.status is not Status.NOT_APPLICABLE:
-                out += _node({k: v for k, v in case.items() if k != "min"}, kid, result, ctx, alt)
+            if kid.status is Status.NOT_APPLICABLE:
+                continue
+            ways = _node({k: v for k, v in case.items() if k != "min"}, kid, result, ctx, alt)
+            if not known:
+                edge = frac(case["min"])
+                op, value = (">=", edge) if edge > 0 or not m.boolean else ("<=", Fraction(0))
+                pick = Option((Req(metric=c["branch"], args=(), op=op, value=value,
+                                   closes=_closes(result, c["id"]), label=f"{m.label}（{kid.label}）", alt=alt,
+                                   tier=tier),))
+                ways = [pick.merge(w) for w in ways]
+            out += ways
         return pareto(out)
     return []
 

@@ -218,3 +218,10 @@ def time(d: Draft, r: Req) -> None:
     have = Fraction(d.proj.company.specialization.niche_years)
     if have < r.value:
         raise Blocked("time", r, d.proj.year + math.ceil(r.value - have))
+
+
+def report_only(d: Draft, r: Req, path: str) -> None:
+    """A fact of the product or company only reporting settles (新产品 ...)."""
+    if d.sg(path) is None:
+        return d.data_state(path, r.op == ">=", r)
+    raise Blocked("unplannable", r)
