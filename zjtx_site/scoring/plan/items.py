@@ -131,6 +131,17 @@ def figures(r: Req, view: Year, env: Env, year: int | None = None) -> dict[str, 
     return out
 
 
+def _sales_figures(r: Req, use: Use, view: Year, fig: dict[str, Any]) -> dict[str, Any]:
+    """A growth rate or an average asks for revenue: show it in 万元 of the plan year."""
+    name = "revenue" if r.metric in ("revenue", "revenue_cagr") else "main_revenue"
+    cur = Fraction(getattr(view.proj.entry(2), name))
+    tgt = Fraction(use.changes[f"financials[{use.year}].{name}"])
+    label = f"{use.year} 年{'营业收入' if name == 'revenue' else '主营业务收入'}"
+    return dict(fig, unit="万元", current=cur, target=tgt, shortfall=tgt - cur, label=label,
+                current_text=f"{fmt_number(cur)}万元", target_text=f"{fmt_number(tgt)}万元",
+                shortfall_text=f"+{fmt_number(tgt - cur)} 万元")
+
+
 _AMOUNT = {"rd": "rd_expense", "sales": "revenue", "focus": "main_revenue", "profit": "net_profit"}
 
 
@@ -204,6 +215,8 @@ def build(p: Proto, env: Env, pid: str, priority: str, apply_in: int | None) -> 
     r = binding(p.use, p.view, env, improve) if p.use is not None and p.kind != "evidence" else p.reqs[0]
     fig = figures(r, p.view, env, p.year)
     lever = p.use.lever if p.use is not None else LEVER_OF.get(r.metric, "time")
+    if lever == "sales" and p.use is not None and p.kind == "improve":
+        fig = _sales_figures(r, p.use, p.view, fig)
     measure = (p.use.measure if p.use is not None and p.use.measure is not None else
                select(env.measures, env.situation, p.kind, lever, r.metric, r.closes, p.tier))
     if measure is None:

@@ -23,7 +23,7 @@ from zjtx_site.scoring.plan.catalogue import Measure, Situation
 from zjtx_site.scoring.plan.draft import Blocked
 from zjtx_site.scoring.plan.gaps import tier_gaps
 from zjtx_site.scoring.plan.items import Env, Proto, pick_for
-from zjtx_site.scoring.plan.levers import apply
+from zjtx_site.scoring.plan.levers import LEVER_OF, apply
 from zjtx_site.scoring.plan.reqs import MANUAL, Req, merge
 from zjtx_site.scoring.plan.search import Outcome, Year, search
 from zjtx_site.scoring.plan.target import following_tier
@@ -130,33 +130,32 @@ _KIND_ORDER = {"evidence": 0, "qualify": 1, "improve": 2}
 
 
 def _waits(out: Outcome, env: Env, apply_in: int | None) -> list[Proto]:
-    """What the year before the application cannot change: a past year's figure
-    the solution needs (not_recoverable), or years in the niche market."""
-    if apply_in is None or not out.blocks:
+    """What the years before the application cannot change: a past year's figure
+    that fails a criterion (not_recoverable, with the application from which
+    that year no longer counts), and years in the niche market only time brings."""
+    if apply_in is None:
         return []
-    assessed = env.company.assessed_on.year
-    wanted = {r.key for r in out.solution.reqs}
-    seen, found = set(), []
-    for b in out.blocks:
-        if b.why == "time" or (b.why == "past" and b.req.key in wanted and apply_in - 1 > assessed):
-            k = (b.req.key, b.year)
-            if k in seen:
-                continue
-            seen.add(k)
-            found.append(b)
+    found: dict[tuple, tuple[Blocked, Year, int]] = {}
+    for view in out.years[:-1]:
+        pick = pick_for(env, out.tier)
+        for r in {r.key: r for o in view.options for r in o.reqs if r.op != MANUAL}.values():
+            try:
+                apply((r,), view.proj, pick, True, env.registry)
+            except Blocked as b:
+                if b.why == "past":
+                    # the same year's figure may count again as an older year: the last counts
+                    found[(LEVER_OF.get(r.metric, r.metric), b.year)] = (b, view, view.year + 1)
     protos = []
-    for b in found:
-        view = out.before or out.first
-        fig = build_items.figures(b.req, view, env, b.year if b.why == "past" else None)
-        text = ""
-        if b.why == "past":
-            label = fig["label"] if fig["label"].startswith(str(b.year)) else f"{b.year} 年{fig['label']}"
-            text = f"{label} {fig['current_text']}".strip()
-        protos.append(Proto(kind="not_recoverable", tier=out.tier, reqs=[b.req], view=view,
-                            year=b.year if b.why == "past" else None,
-                            apply_from=apply_in if b.why == "past" else b.year, figure=text,
-                            extra={"apply_in": apply_in - 1}))
-    return protos
+    for b, view, start in found.values():
+        fig = build_items.figures(b.req, view, env, b.year)
+        label = fig["label"] if fig["label"].startswith(str(b.year)) else f"{b.year} 年{fig['label']}"
+        protos.append(Proto(kind="not_recoverable", tier=out.tier, reqs=[b.req], view=view, year=b.year,
+                            apply_from=start, figure=f"{label} {fig['current_text']}".strip(),
+                            extra={"apply_in": start - 1}))
+    for b in {(b.req.key, b.year): b for b in out.blocks if b.why == "time"}.values():
+        protos.append(Proto(kind="not_recoverable", tier=out.tier, reqs=[b.req], view=out.before or out.first,
+                            apply_from=b.year, extra={"apply_in": apply_in - 1}))
+    return sorted(protos, key=lambda p: (p.apply_from or 0, p.year or 0))
 
 
 def _rest(out: Outcome, view: Year, env: Env, minimal: list[Proto], apply_in: int | None) -> list[Proto]:

@@ -158,9 +158,9 @@ def _levels(ind: dict, now: Fraction, top: Fraction, ctx: Any, closes: frozenset
     def req(metric: str, op: str, value: Fraction, gain: Fraction, args: tuple = ()) -> Req:
         m = ctx.registry[metric]
         sign = "≤" if op == "<=" else "≥"
+        what = m.label if m.boolean else f"{m.label}{sign}{fmt_number(value)}{m.unit}"
         return Req(metric=metric, args=args, op=op, value=value, closes=closes, alt=alt, tier=tier,
-                   label=f"{m.label}{sign}{fmt_number(value)}{m.unit}（{label} +{fmt_number(gain)} 分）",
-                   points=gain)
+                   label=f"{what}（{label} +{fmt_number(gain)} 分）", points=gain)
 
     out: list[Level] = []
     if "bands" in ind:

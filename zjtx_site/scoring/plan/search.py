@@ -67,6 +67,7 @@ class Outcome:
     last: Year                          # the year searched last (the solution's when found)
     blocks: list[Blocked] = field(default_factory=list)   # why the year before it failed
     before: Year | None = None          # the year before the last one searched
+    years: list[Year] = field(default_factory=list)     # every year searched, first to last
 
 
 def key(d: Draft) -> tuple[Fraction, int]:
@@ -94,17 +95,19 @@ def search(company: Any, tier: str, titles: tuple[str, ...], rulesets: Any, forc
     stop, year, view = start + HORIZON, start, first
     blocks: list[Blocked] = []
     before = None
+    years = [first]
     while True:
         sol, seen = _best(view, pick, registry, improve=year > company.assessed_on.year)
         if sol is not None:
-            return Outcome(tier, sol, first, view, blocks, before)
+            return Outcome(tier, sol, first, view, blocks, before, years)
         waits = [b.year for b in seen if b.why == "time" and b.year]
         stop = max([stop, *waits])
         if year >= stop or (seen and all(b.why == "unplannable" for b in seen)):
-            return Outcome(tier, None, first, view, seen, before)
+            return Outcome(tier, None, first, view, seen, before, years)
         blocks, before = seen, view
         year += 1
         view = year_view(company, tier, year, titles, rulesets, forced, registry)
+        years.append(view)
 
 
 def _best(view: Year, pick: Callable, registry: Any, improve: bool) -> tuple[Solution | None, list[Blocked]]:
