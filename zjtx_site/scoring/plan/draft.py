@@ -110,14 +110,20 @@ class Draft:
             raise Blocked("past", req, self.proj.window[i])
 
     def data_fin(self, i: int, name: str, value: Fraction, req: Req) -> None:
-        """Report a missing figure (the plan takes it at the value the rule needs)."""
-        y = self.proj.window[i]
-        year = min(y, self.proj.last_actual)
+        """Report a missing figure (the plan takes it at the value the rule needs).
+
+        A plan year copies the last reported year, so a figure missing there is
+        reported for that year; every window year holding the copy takes the value."""
+        p = self.proj
+        year = min(p.window[i], p.last_actual)
+        indices = [j for j, y in enumerate(p.window)
+                   if y == year or (y > p.last_actual and getattr(p.entry(j), name) is None)]
+        if name == "rd_expense" and any(value > self.fg(j, "revenue") for j in indices):
+            raise Blocked("unplannable", req)          # R&D is part of revenue (crosschecks)
         u = self.use("data", "data", year, req, key=("data", fin_path(year, name)))
-        self.fin[(y, name)] = value
-        u.changes[fin_path(y, name)] = value
-        if year != y and year in self.proj.window:
-            u.changes[fin_path(year, name)] = value
+        for j in indices:
+            self.fin[(p.window[j], name)] = value
+            u.changes[fin_path(p.window[j], name)] = value
 
     def data_state(self, path: str, value: Any, req: Req) -> None:
         u = self.use("data", "data", None, req, key=("data", path))
