@@ -26,7 +26,7 @@ class Metric:
     unit: str                      # "%", "万元", "年", "项", "个", "人", "级", "分", "" (yes/no)
     evidence: str                  # the company-file keys it reads
     fn: Callable[..., Span]
-    plan: str = ""                 # Appendix C item id (data/plan.yaml)
+    plan: str = ""                 # a key of its Appendix C home, carried into gaps (plan_item); measures: data/measures.yaml
     boolean: bool = False
     # Converts a shortfall in this metric's unit into 万元 at this year's figures.
     money: Callable[[Any, Fraction], Fraction | None] | None = None
