@@ -132,7 +132,12 @@ def plan_context(a: Assessment) -> dict[str, Any]:
         groups.append({"label": TIER_LABELS[t.tier], "why": "下一梯度" if n == 1 else "路径上的下一步",
                        "rows": _rows(mine, by_alt)})
         t, n = t.following, n + 1
+    services: dict[str, list[str]] = {}
+    for p in a.plan:
+        if p.service:
+            services.setdefault(p.service, []).append(p.id)
     return {"boxes": boxes, "groups": groups, "count": len(a.plan),
+            "services": [f"{text}（{'、'.join(ids)}）" for text, ids in services.items()],
             "none": _none_text(a) if not a.plan else ""}
 
 

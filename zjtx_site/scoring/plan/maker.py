@@ -136,13 +136,16 @@ def _waits(out: Outcome, env: Env, apply_in: int | None) -> list[Proto]:
     if apply_in is None:
         return []
     found: dict[tuple, tuple[Blocked, Year, int]] = {}
+    # only criteria the application still has (a rule set may change on the way)
+    final = out.solution.year.result if out.solution is not None else out.last.result
+    known = {f"{final.tier}.{c.id}" for top in final.criteria for c in _walk(top)}
     for view in out.years[:-1]:
         pick = pick_for(env, out.tier)
         for r in {r.key: r for o in view.options for r in o.reqs if r.op != MANUAL}.values():
             try:
                 apply((r,), view.proj, pick, True, env.registry)
             except Blocked as b:
-                if b.why == "past":
+                if b.why == "past" and r.closes & known:
                     # the same year's figure may count again as an older year: the last counts
                     found[(LEVER_OF.get(r.metric, r.metric), b.year)] = (b, view, view.year + 1)
     protos = []
@@ -156,6 +159,12 @@ def _waits(out: Outcome, env: Env, apply_in: int | None) -> list[Proto]:
         protos.append(Proto(kind="not_recoverable", tier=out.tier, reqs=[b.req], view=out.before or out.first,
                             apply_from=b.year, extra={"apply_in": apply_in - 1}))
     return sorted(protos, key=lambda p: (p.apply_from or 0, p.year or 0))
+
+
+def _walk(c):
+    yield c
+    for k in c.children:
+        yield from _walk(k)
 
 
 def _rest(out: Outcome, view: Year, env: Env, minimal: list[Proto], apply_in: int | None) -> list[Proto]:
