@@ -123,7 +123,9 @@ def _scaled(value, factor: Decimal) -> Decimal:
 def near_examples(draw) -> dict:
     d = base_dict(f"{draw(st.sampled_from(BASES))}.yaml")
     last = d["financials"][-1]
-    factor = lambda: Decimal(draw(st.integers(40, 200))) / 100  # noqa: E731
+
+    def factor() -> Decimal:
+        return Decimal(draw(st.integers(40, 200))) / 100
     if draw(st.booleans()):
         last["rd_expense"] = min(_scaled(last["rd_expense"], factor()), Decimal(str(last["revenue"])))
     if draw(st.booleans()):

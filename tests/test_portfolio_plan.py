@@ -17,7 +17,7 @@ SME_LADDER = ("创新型中小企业", "专精特新中小企业", "专精特新
 def latest():
     out = []
     for folder in sorted(p for p in COMPANIES.iterdir() if p.is_dir()):
-        last = sorted(folder.glob("*.yaml"))[-1]
+        last = max(folder.glob("*.yaml"))
         data = base_dict(f"{folder.name}/{last.name}")
         out.append(assess(engine(), company_from_dict(data, company_id=folder.name, round=last.stem)))
     return out

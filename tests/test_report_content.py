@@ -303,7 +303,7 @@ def test_plan_box_then_table_of_every_item(site):
 
 
 def test_judgement_items_show_their_facts(site):
-    for (cid, rnd), (a, text, bs) in site[1].items():
+    for a, _, bs in site[1].values():
         manual = [leaf for t in a.tiers for c in t.criteria for leaf in c.leaves()
                   if leaf.status is Status.MANUAL_REVIEW]
         if not manual:

@@ -11,7 +11,6 @@ from zjtx_site.intake.fields import lookup
 from zjtx_site.intake.schema import COMPANY
 from zjtx_site.render.escape import Raw, md
 from zjtx_site.render.report import STATUS_MARK
-from zjtx_site.render.report import open_leaves as _open_leaves
 from zjtx_site.scoring.bands import frac
 from zjtx_site.scoring.fmt import fmt_number, score1
 from zjtx_site.scoring.results import Assessment
@@ -39,14 +38,13 @@ def near_misses(latest: list[Assessment], limit: int = 2, base: str = "") -> tup
         c = a.company
         link = Raw(f"[{_md_text(c.basic.name)}]({base}companies/{c.company_id}/{c.round}.md)")
         acts = [p for p in chosen if p.kind != "evidence"]
-        if not acts or all(p.kind == "data" for p in acts) and any(p.kind == "evidence" for p in chosen):
-            if any(p.kind == "evidence" for p in chosen):
-                judged.append({"link": link, "level": a.grade.level, "tier": TIER_LABELS[a.next_tier],
-                               "apply_in": t.apply_in,
-                               "what": "；".join(g.label for p in chosen if p.kind == "evidence" for g in p.gaps)
-                               or "—",
-                               "data": "、".join(p.id for p in acts) or "—"})
-                continue
+        judgement = any(p.kind == "evidence" for p in chosen)
+        if judgement and all(p.kind == "data" for p in acts):
+            judged.append({"link": link, "level": a.grade.level, "tier": TIER_LABELS[a.next_tier],
+                           "apply_in": t.apply_in,
+                           "what": "；".join(g.label for p in chosen if p.kind == "evidence" for g in p.gaps) or "—",
+                           "data": "、".join(p.id for p in acts) or "—"})
+            continue
         money = sum((p.money_wan for p in acts if p.money_wan is not None), Fraction(0))
         if len(acts) > limit or t.apply_in > c.assessed_on.year + 1 or money > NEAR_SHARE * Fraction(
                 c.financials[-1].revenue):
