@@ -170,7 +170,9 @@ def values(p: Proto, fig: dict, env: Env) -> dict[str, str]:
                     "platform": "分", "share": "个百分点"}.get(use.lever, "项")
             v["count"] = f"{fmt_number(use.units)} {unit}"
         name = _AMOUNT.get(use.lever)
-        if name is not None and use.year is not None:
+        if use.lever == "sales" and fig["target_text"]:
+            v["amount"] = fig["target_text"]
+        elif name is not None and use.year is not None:
             amount = use.changes.get(f"financials[{use.year}].{name}")
             if amount is not None:
                 v["amount"] = f"{fmt_number(Fraction(amount), 2)}万元"
@@ -236,7 +238,9 @@ def build(p: Proto, env: Env, pid: str, priority: str, apply_in: int | None) -> 
                                                   values(p, fig, env)),
         closes=p.closes, metric=fig["metric"], unit=fig["unit"], current=fig["current"],
         target=fig["target"], shortfall=fig["shortfall"], money_wan=money, points=points,
-        alternatives=next((x.alt for x in p.reqs if x.alt), None), priority=priority,
+        # score lines add up to one route: they are not alternatives of each other
+        alternatives=next((x.alt for x in p.reqs if x.alt and not any(".score." in c for c in x.closes)), None),
+        priority=priority,
         due=due(p, env, apply_in), data_year=p.year, owner=measure.owner, estimate_wan=estimate,
         service=measure.service, changes=tuple(sorted(use.changes.items())) if use is not None else (),
         apply_from=p.apply_from, minimal=p.minimal)

@@ -71,7 +71,7 @@ class PlanMaker:
             for proto, priority in tp.protos:
                 pid = f"p{len(items) + 1}"
                 item = build_items.build(proto, env, pid, priority, tp.target.apply_in)
-                mine = tuple(g for g in gaps if f"{g.tier}.{g.criterion}" in item.closes)
+                mine = tuple(g for g in gaps if f"{g.tier}.{g.criterion}" in tp.settles(item.closes))
                 items.append(dataclasses.replace(item, gaps=mine))
                 if proto.minimal:
                     ids.append(pid)
@@ -93,6 +93,18 @@ class _TierPlan:
     protos: list[tuple[Proto, str]]          # (proto, priority)
     gaps: list[Gap]
     judgement_only: bool
+    scores: dict[str, tuple[str, str]]       # "<tier>.score.<line>" -> (score criterion, group)
+
+    def settles(self, closes: tuple[str, ...]) -> set[str]:
+        """What an item works on: its criteria, and for a score line also the score
+        condition and the minimum of the line's group."""
+        out = set(closes)
+        for c in closes:
+            if c in self.scores:
+                crit, group = self.scores[c]
+                tier = c.split(".", 1)[0]
+                out |= {f"{tier}.{crit}", f"{tier}.score.group.{group}"}
+        return out
 
     @staticmethod
     def make(out: Outcome, env: Env, following: bool) -> _TierPlan:
@@ -123,7 +135,10 @@ class _TierPlan:
                             reason=reason, cost_wan=cost)
         only = sol is not None and all(p.kind in ("data", "evidence") for p in minimal) and any(
             p.kind == "evidence" for p in minimal)
-        return _TierPlan(target, protos, tier_gaps(out.first.result, out.first.options, out.first.ctx), only)
+        scores = {f"{n.tier}.score.{ln.id}": (n.criterion, ln.group)
+                  for v in out.years for o in v.options for n in o.scores for ln in n.lines}
+        return _TierPlan(target, protos, tier_gaps(out.first.result, out.first.options, out.first.ctx), only,
+                         scores)
 
 
 _KIND_ORDER = {"evidence": 0, "qualify": 1, "improve": 2}
