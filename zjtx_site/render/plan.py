@@ -113,6 +113,8 @@ def _box_line(p: PlanItem) -> str:
         body = change_text(p)
         label = next((g.label for g in p.gaps), p.item)
         body = f"{label}：{body}" if body != "—" else label
+        if p.data_year and p.kind == "improve":
+            body = f"{p.data_year} 年数据 · {body}"
     cost = money_text(p)
     tail = f"，{cost}" if cost != "—" else ""
     return f"{p.id} {what}{body}{tail}（{p.owner}，{p.due} 前）"

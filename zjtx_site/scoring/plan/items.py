@@ -239,7 +239,8 @@ def build(p: Proto, env: Env, pid: str, priority: str, apply_in: int | None) -> 
         closes=p.closes, metric=fig["metric"], unit=fig["unit"], current=fig["current"],
         target=fig["target"], shortfall=fig["shortfall"], money_wan=money, points=points,
         # score lines add up to one route: they are not alternatives of each other
-        alternatives=next((x.alt for x in p.reqs if x.alt and not any(".score." in c for c in x.closes)), None),
+        alternatives=None if p.kind == "not_recoverable" else next(
+            (x.alt for x in p.reqs if x.alt and not any(".score." in c for c in x.closes)), None),
         priority=priority,
         due=due(p, env, apply_in), data_year=p.year, owner=measure.owner, estimate_wan=estimate,
         service=measure.service, changes=tuple(sorted(use.changes.items())) if use is not None else (),
