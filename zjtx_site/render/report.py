@@ -474,7 +474,7 @@ def history_context(a: Assessment, h: History) -> dict[str, Any] | None:
             verdict[id(g)] = "open"
     plan_done, plan_open, plan_rules = [], [], []
     for p in prev.plan:
-        if not p.gaps:
+        if not p.gaps or p.kind == "not_recoverable":      # nothing to carry out
             continue
         v = {verdict.get(id(g), "open") for g in p.gaps}
         name = f"{p.id} {p.item}"
