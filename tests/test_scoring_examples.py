@@ -48,10 +48,12 @@ EXPECTED = {
         level="L4", tiers=(M, ND, U, U), rules="miit-2022", inno=(95, 35, 30, 30),
         routes={"innovative_sme": "score"}, srdi22=(57, 20, 12, 0, 25), next="srdi_sme",
         dims=(85.0, 45.9, 50.0, 58.7, 60.0, 75.0)),
+    # holds 专精特新: next is 小巨人
     "gz-chiche-thermal/2026": dict(
         level="L4", tiers=(M, ND, ND, U), rules="miit-2026", inno=(100, 40, 30, 30),
         routes={"innovative_sme": "score"}, srdi22=None, next="little_giant",
         dims=(90.0, 59.5, 75.0, 67.4, 60.0, 82.5)),
+    # not an SME (公告条件): skips the SME ladder
     "gz-haijing-heavy/2026": dict(
         level="L5", tiers=(U, U, U, MR), rules="miit-2026", inno=(85, 35, 20, 30),
         routes={}, srdi22=None, next="single_champion",
@@ -68,6 +70,7 @@ EXPECTED = {
         level="L5", tiers=(M, M, M, U), rules="miit-2022", inno=(100, 40, 30, 30),
         routes={"innovative_sme": "score", "srdi_sme": "score"}, srdi22=(95, 25, 25, 12, 33),
         next="single_champion", dims=(100.0, 97.3, 85.0, 93.5, 96.7, 87.5)),
+    # holds 小巨人 (so 创新型, 专精特新)
     "gz-jirui-drive/2026": dict(
         level="L5", tiers=(M, MR, M, U), rules="miit-2026", inno=(95, 40, 25, 30),
         routes={"innovative_sme": "score"}, srdi22=None, next="single_champion",
@@ -76,6 +79,7 @@ EXPECTED = {
         level="L4", tiers=(M, M, U, U), rules="miit-2022", inno=(100, 40, 30, 30),
         routes={"innovative_sme": "score", "srdi_sme": "score"}, srdi22=(93, 24, 25, 11, 33),
         next="little_giant", dims=(95.0, 89.2, 55.0, 89.1, 80.0, 57.5)),
+    # holds 专精特新: next is 小巨人
     "gz-lanqi-bio/2026": dict(
         level="L4", tiers=(M, MR, U, U), rules="miit-2026", inno=(100, 40, 30, 30),
         routes={"innovative_sme": "score"}, srdi22=None, next="little_giant",
@@ -84,6 +88,7 @@ EXPECTED = {
         level="L4", tiers=(M, U, U, U), rules="miit-2022", inno=(75, 15, 30, 30),
         routes={"innovative_sme": "direct"}, srdi22=(68, 21, 19, 9, 19), next="srdi_sme",
         dims=(90.0, 59.5, 35.0, 45.7, 43.3, 75.0)),
+    # holds 专精特新: next is 小巨人
     "gz-qihe-medtech/2026": dict(
         level="L5", tiers=(M, MR, U, U), rules="miit-2026", inno=(90, 35, 25, 30),
         routes={"innovative_sme": "score"}, srdi22=None, next="little_giant",
