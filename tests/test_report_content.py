@@ -131,7 +131,7 @@ def test_cover_matches_the_assessment(site):
         assert cover["已持有称号"] == ("、".join(TIER_LABELS[t] for t in a.held) or "无")
         assert cover["可申报"] == ("、".join(TIER_LABELS[t] for t in a.ready_to_apply) or "无")
         t = a.plan_target
-        assert cover["下一梯度"] == f"{TIER_LABELS[a.next_tier]}（最早 {t.apply_in} 年申报，规则集 {t.ruleset}）"
+        assert cover["下一梯度"] == f"{TIER_LABELS[a.next_tier]}（最早 {t.apply_in} 年申报）"
         path = cover["路径梯度"]
         for t in a.grade.path_tiers:
             assert f"{TIER_LABELS[t]}（" in path
@@ -285,7 +285,9 @@ def test_plan_box_then_table_of_every_item(site):
         t = a.plan_target
         # the 最小达标组合 box comes first: the target, its year and rules, one line per item
         title = sec[0].text
-        assert title == f"最小达标组合 · {TIER_LABELS[t.tier]}：最早 {t.apply_in} 年申报（规则集 {t.ruleset}）"
+        # the rules by title for the client (their ids are in 附录三)
+        rules = dict(a.ruleset_titles)[t.ruleset]
+        assert title == f"最小达标组合 · {TIER_LABELS[t.tier]}：最早 {t.apply_in} 年申报（适用 《{rules}》）"
         box = [b.text for b in sec[: next(i for i, b in enumerate(sec) if b.kind == "h3")] if b.kind == "li"]
         following = t.following
         assert len(box) == len(t.minimal_set) + (len(following.minimal_set) if following else 0)
@@ -457,8 +459,10 @@ def test_executive_summary_comes_first_in_prose(site):
         assert re.search(r"20\d\d 年", paras[2]), paras[2]
         measures = [b.text for b in sec if b.kind == "li"]
         assert len(measures) == 3, (cid, rnd, measures)
-        for p, m in zip(a.plan, measures):
-            assert m.startswith(f"{p.area_label}·{p.item_label}：")
+        # the minimal set first, each with who does it and by when
+        minimal = [p for p in a.plan if a.plan_target and p.id in a.plan_target.minimal_set]
+        for p, m in zip(minimal, measures):
+            assert m.startswith(p.action.rstrip("。")) and p.owner in m and p.due in m, (cid, rnd, m)
 
 
 def test_scores_on_a_rounding_boundary_round_half_up(site):

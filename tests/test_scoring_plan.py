@@ -387,14 +387,11 @@ def test_half_points_show_exactly():
     from zjtx_site.cli.scoring import summary
     from zjtx_site.render.environment import environment
     from zjtx_site.render.report import History, report_context
-    from zjtx_site.scoring.metrics import MetricContext
-
     assert "得分 59.5" in summary(a)
-    ctx = report_context(a, MetricContext(a.company, engine().metrics), History(None, (a,)),
-                         {"radar": "", "trend": "", "rounds": ""}, "test")
+    ctx = report_context(a, History(None, (a,)), {"radar": "", "trend": "", "rounds": ""}, "test")
     page = environment(COMPANIES.parent).get_template("report.md.j2").render(**ctx)
     # (a number opening a cell is escaped for Markdown: 59\.5 reads 59.5)
-    assert "总分 59\\.5（及格线 60）" in page and "| 特色化 | 2\\.5 | 15 |" in page
+    assert "总分 59\\.5 分（及格线 60 分）" in page and "| 特色化 | 2\\.5 | 15 |" in page
     assert "总分 59.5" in page and "| 总分 60" not in page
 
 

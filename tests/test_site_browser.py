@@ -161,9 +161,11 @@ def reset_logs(drv) -> None:
 
 
 def wait(drv, condition, message: str):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(drv, WAIT).until(condition, message)
+    # a table redrawn while the condition reads it: read it again on the next poll
+    return WebDriverWait(drv, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(condition, message)
 
 
 def search(drv, page: str, query: str) -> list[str]:

@@ -91,7 +91,7 @@ def _box(t: PlanTarget, items: dict[str, PlanItem], step: str) -> dict[str, Any]
     if t.apply_in is None:
         head = f"{step}{label}：三年内按现有措施无法达到"
     else:
-        head = f"{step}{label}：最早 {t.apply_in} 年申报（规则集 {t.ruleset}）"
+        head = f"{step}{label}：最早 {t.apply_in} 年申报（适用 {t.ruleset}）"
     cost = []
     if money:
         cost.append(f"折合约 {fmt_number(money, 1)} 万元")
@@ -107,8 +107,8 @@ def _box(t: PlanTarget, items: dict[str, PlanItem], step: str) -> dict[str, Any]
 def _box_line(p: PlanItem) -> str:
     what = {"data": "补报", "evidence": "准备材料："}.get(p.kind, "")
     if p.kind == "evidence":
-        body = p.closes[0].split(".", 1)[-1] if p.closes else p.item
-        body = next((g.label for g in p.gaps), body)
+        # the criterion's label, never its id (ids are for the appendix)
+        body = next((g.label for g in p.gaps), p.item)
     else:
         body = change_text(p)
         label = next((g.label for g in p.gaps), p.item)
@@ -129,7 +129,9 @@ def plan_context(a: Assessment) -> dict[str, Any]:
     boxes, groups = [], []
     t, n = a.plan_target, 1
     while t is not None:
-        boxes.append(_box(t, items, "" if n == 1 else "随后对准"))
+        box = _box(t, items, "" if n == 1 else "随后对准")
+        # rule sets by title in the client's text; their ids are in 附录三
+        boxes.append(dict(box, head=a.rules_in_words(box["head"]), reason=a.rules_in_words(box["reason"])))
         mine = [p for p in a.plan if p.tier == t.tier]
         groups.append({"label": TIER_LABELS[t.tier], "why": "下一梯度" if n == 1 else "路径上的下一步",
                        "rows": _rows(mine, by_alt)})
@@ -161,7 +163,6 @@ def target_lines(a: Assessment) -> dict[str, str]:
         nxt = TIER_LABELS[a.next_tier]
         t = a.plan_target
         if t is not None and t.tier == a.next_tier:
-            nxt += (f"（最早 {t.apply_in} 年申报，规则集 {t.ruleset}）" if t.apply_in else
-                    f"（规则集 {t.ruleset}；三年内按现有措施无法达到）")
+            nxt += (f"（最早 {t.apply_in} 年申报）" if t.apply_in else "（三年内按现有措施无法达到）")
     return {"held": held, "ready": ready or "无", "next": nxt,
             "apply_in": str(a.plan_target.apply_in) if a.plan_target and a.plan_target.apply_in else ""}

@@ -154,7 +154,8 @@ def assess(engine: Engine, company: Any, *, forced: str | None = None,
     return Assessment(company=company, grade=grade, dimensions=tuple(dims), tiers=tuple(tiers),
                       next_tier=next_tier, gaps=plan.gaps, plan=plan.items, rulesets=used,
                       interpretations=interpretations(), failures=tuple(failures), figures=derive(ctx),
-                      held=held, ready_to_apply=ready, plan_target=plan.target)
+                      held=held, ready_to_apply=ready, plan_target=plan.target,
+                      ruleset_titles=tuple(sorted((k, rs.title) for k, rs in engine.rulesets.items())))
 
 
 def methodology(engine: Engine) -> Methodology:

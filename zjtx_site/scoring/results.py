@@ -279,6 +279,14 @@ class Assessment:
     held: tuple[str, ...] = ()        # tiers whose title is held (a higher SME title counts)
     ready_to_apply: tuple[str, ...] = ()   # met now and not held, lowest first
     plan_target: PlanTarget | None = None
+    # (id, title) of every registered rule set: pages for the client name rules by title
+    ruleset_titles: tuple[tuple[str, str], ...] = ()
+
+    def rules_in_words(self, text: str) -> str:
+        """``text`` with each rule-set id replaced by its title in 《》 (ids are for the appendix)."""
+        for rid, title in sorted(self.ruleset_titles, key=lambda x: -len(x[0])):
+            text = text.replace(f"规则集 {rid}", f"《{title}》").replace(rid, f"《{title}》")
+        return text
 
     @property
     def complete(self) -> bool:
