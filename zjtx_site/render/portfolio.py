@@ -83,7 +83,7 @@ def portfolio_context(latest: list[Assessment], charts: dict[str, str], *, base:
                       footer: dict[str, str] | None = None) -> dict[str, Any]:
     """``base`` prefixes links for pages below the site root (rounds/<r>.md)."""
     levels = Counter(a.grade.level for a in latest if a.grade is not None)
-    fields = Counter()
+    fields: Counter[str] = Counter()
     mic = lookup(COMPANY, "product.mic_fields")
     for a in latest:
         for f in a.company.product.mic_fields or ():
@@ -171,7 +171,7 @@ def methodology_context(m: Methodology) -> dict[str, Any]:
     sets = []
     for rid in sorted(rulesets):
         rs = rulesets[rid]
-        tiers = []
+        tiers: list[dict[str, Any]] = []
         for tier in TIERS:
             spec = rs.tiers[tier]
             if rs.origin[tier] != rs.id:

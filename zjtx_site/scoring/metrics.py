@@ -9,7 +9,7 @@ input is carried as "unknown", never as zero.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -52,7 +52,7 @@ def metric(name: str, label: str, unit: str, evidence: str, plan: str = "", **kw
 class MetricContext:
     """Metrics of one company, each computed at most once."""
 
-    def __init__(self, company: Any, registry: dict[str, Metric] | None = None):
+    def __init__(self, company: Any, registry: Mapping[str, Metric] | None = None):
         self.company = company
         self.registry = registry if registry is not None else REGISTRY
         self._cache: dict[tuple, Span] = {}

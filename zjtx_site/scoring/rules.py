@@ -235,7 +235,7 @@ def _condition(c: dict, tc: TierContext) -> Criterion:
     if "metric" in c:
         return _metric_condition(c, tc)
     if "all" in c or "any" in c:
-        kids = tuple(_condition(x, tc) for x in c.get("all") or c.get("any"))
+        kids = tuple(_condition(x, tc) for x in (c["all"] if "all" in c else c["any"]))
         combine = all_of if "all" in c else any_of
         status = combine([k.status for k in kids])
         met = sum(k.status is Status.MET for k in kids)
@@ -424,15 +424,16 @@ def _score_condition(c: dict, tc: TierContext) -> Criterion:
 def _branch(c: dict, tc: TierContext) -> Criterion:
     m = tc.ctx.registry[c["branch"]]
     span = tc.ctx.get(m.name)
+    point = span.value          # None exactly when the span is not a known point
     kids = []
     candidates = []
     for case in c["cases"]:
         edge = frac(case["min"])
         # cases run from the highest min down; the first one reached applies
-        chosen = span.known and span.value >= edge and not any(
-            span.value >= frac(prev["min"]) for prev in c["cases"][: c["cases"].index(case)])
+        chosen = point is not None and point >= edge and not any(
+            point >= frac(prev["min"]) for prev in c["cases"][: c["cases"].index(case)])
         earlier_mins = [frac(prev["min"]) for prev in c["cases"][: c["cases"].index(case)]]
-        possible = (not span.known and (span.hi is None or span.hi >= edge)
+        possible = (point is None and (span.hi is None or span.hi >= edge)
                     and (not earlier_mins or span.lo is None or span.lo < min(earlier_mins)))
         sub = _condition({k: v for k, v in case.items() if k != "min"}, tc)
         if chosen or possible:

@@ -63,7 +63,7 @@ class Draft:
     def __init__(self, proj: Projection, pick: Callable[[str, str, Req], Any], improve: bool,
                  registry: Any = None):
         self.proj, self.pick, self.improve, self.registry = proj, pick, improve, registry
-        self.fin: dict[tuple[int, str], Fraction | None] = {}
+        self.fin: dict[tuple[int, str], Fraction] = {}
         self.state: dict[str, Any] = {}
         self.uses: dict[tuple, Use] = {}
 
@@ -73,6 +73,13 @@ class Draft:
         if (y, name) in self.fin:
             return self.fin[(y, name)]
         return _f(getattr(self.proj.entry(i), name))
+
+    def required(self, i: int, name: str) -> Fraction:
+        """A figure every financial year reports (revenue, main revenue)."""
+        v = self.fg(i, name)
+        # required by the intake schema, and plan years copy the last reported year
+        assert v is not None, name
+        return v
 
     def metric(self, name: str) -> Any:
         """A metric of the draft's state (non-financial metrics only)."""
@@ -118,7 +125,7 @@ class Draft:
         year = min(p.window[i], p.last_actual)
         indices = [j for j, y in enumerate(p.window)
                    if y == year or (y > p.last_actual and getattr(p.entry(j), name) is None)]
-        if name == "rd_expense" and any(value > self.fg(j, "revenue") for j in indices):
+        if name == "rd_expense" and any(value > self.required(j, "revenue") for j in indices):
             raise Blocked("unplannable", req)          # R&D is part of revenue (crosschecks)
         u = self.use("data", "data", year, req, key=("data", fin_path(year, name)))
         for j in indices:

@@ -18,9 +18,10 @@ from zjtx_site.scoring.plan.reqs import Req
 
 
 def sales(d: Draft, r: Req) -> None:
-    rev, main = d.fg(2, "revenue"), d.fg(2, "main_revenue")
-    m1, m2 = d.fg(0, "main_revenue"), d.fg(1, "main_revenue")
+    rev, main = d.required(2, "revenue"), d.required(2, "main_revenue")
+    m1, m2 = d.required(0, "main_revenue"), d.required(1, "main_revenue")
     v = r.value
+    delta: Fraction | None
     if r.metric == "revenue":
         delta = v - rev
     elif r.metric == "main_growth":
@@ -28,7 +29,7 @@ def sales(d: Draft, r: Req) -> None:
     elif r.metric == "main_growth_avg2":
         delta = (m2 * (1 + (2 * v - (m2 / m1 - 1) * HUNDRED) / HUNDRED) - main) if m1 and m2 else None
     elif r.metric == "revenue_cagr":
-        r1 = d.fg(0, "revenue")
+        r1 = d.required(0, "revenue")
         delta = v * r1 - rev if r1 else None
     else:   # main_revenue_mean3
         delta = 3 * v - (m1 + m2 + main)
@@ -44,7 +45,7 @@ def sales(d: Draft, r: Req) -> None:
 
 
 def focus(d: Draft, r: Req) -> None:
-    rev, main = d.fg(2, "revenue"), d.fg(2, "main_revenue")
+    rev, main = d.required(2, "revenue"), d.required(2, "main_revenue")
     need = r.value / HUNDRED * rev
     if main >= need:
         return
@@ -61,7 +62,8 @@ def move(d: Draft, r: Req, i: int, name: str, need: Fraction, lever: str, lower:
     """Move one figure of window year ``i`` to ``need`` (at least, or at most when
     ``lower``); an unreported figure is reported instead (the plan takes it at the need)."""
     cur = d.fg(i, name)
-    if getattr(d.proj.entry(i), name) is None:
+    # cur is None only when the entry's figure is (the draft writes figures, never None)
+    if cur is None or getattr(d.proj.entry(i), name) is None:
         value = need if cur is None else (min(cur, need) if lower else max(cur, need))
         return d.data_fin(i, name, value, r)
     if (cur <= need) if lower else (cur >= need):
@@ -74,7 +76,7 @@ def move(d: Draft, r: Req, i: int, name: str, need: Fraction, lever: str, lower:
 def rd(d: Draft, r: Req) -> None:
     i = RD_INDEX[r.metric]
     if r.metric.startswith("rd_ratio"):
-        need = r.value / HUNDRED * d.fg(i, "revenue")
+        need = r.value / HUNDRED * d.required(i, "revenue")
     elif r.metric in ("rd_expense_sum2", "rd_expense_mean2"):
         other = d.fg(1, "rd_expense")
         if other is None:
@@ -83,13 +85,13 @@ def rd(d: Draft, r: Req) -> None:
         need = (r.value if r.metric == "rd_expense_sum2" else 2 * r.value) - other
     else:
         need = r.value
-    if need > d.fg(i, "revenue"):
+    if need > d.required(i, "revenue"):
         raise Blocked("unplannable", r)         # R&D is part of revenue (crosschecks)
     move(d, r, i, "rd_expense", cents_up(max(need, Fraction(0))), "rd")
 
 
 def profit(d: Draft, r: Req) -> None:
-    move(d, r, 2, "net_profit", cents_up(r.value / HUNDRED * d.fg(2, "revenue")), "profit")
+    move(d, r, 2, "net_profit", cents_up(r.value / HUNDRED * d.required(2, "revenue")), "profit")
 
 
 def debt(d: Draft, r: Req) -> None:
@@ -100,7 +102,7 @@ def staff(d: Draft, r: Req) -> None:
     emp = d.fg(2, "employees")
     if emp is None:
         raise Blocked("unplannable", r)
-    move(d, r, 2, "rd_staff", Fraction(min(emp, math.ceil(r.value / HUNDRED * emp))), "staff")
+    move(d, r, 2, "rd_staff", min(emp, Fraction(math.ceil(r.value / HUNDRED * emp))), "staff")
 
 
 def account(d: Draft) -> None:
@@ -109,28 +111,26 @@ def account(d: Draft) -> None:
     for u in d.uses.values():
         if u.kind != "improve" and u.kind != "qualify":
             continue
-        base = {}
-        for path in u.changes:
-            if path.startswith("financials["):
-                year = int(path[11:15])
-                name = path.split(".")[1]
-                base[name] = _f(getattr(p.company.financials[p.window.index(year)], name))
         if u.lever == "sales":
-            u.money = u.changes[fin_path(u.year, "revenue")] - base["revenue"]
+            was, now = _moved(p, u, "revenue")
+            u.money = now - was
         elif u.lever == "focus":
             # the part of the main revenue that sales did not bring
-            sales = d.fg(2, "revenue") - _f(p.company.financials[2].revenue)
-            u.money = u.changes[fin_path(u.year, "main_revenue")] - base["main_revenue"] - sales
+            sales = d.required(2, "revenue") - Fraction(p.company.financials[2].revenue)
+            was, now = _moved(p, u, "main_revenue")
+            u.money = now - was - sales
         elif u.lever in ("rd", "profit"):
-            name = "rd_expense" if u.lever == "rd" else "net_profit"
-            u.money = u.changes[fin_path(u.year, name)] - base[name]
+            was, now = _moved(p, u, "rd_expense" if u.lever == "rd" else "net_profit")
+            u.money = now - was
         elif u.lever == "debt":
             assets = _f(p.company.financials[2].total_assets)
-            drop = base["debt_ratio"] - u.changes[fin_path(u.year, "debt_ratio")]
+            was, now = _moved(p, u, "debt_ratio")
+            drop = was - now
             u.units = drop
             u.money = None if assets is None else drop * assets / HUNDRED
         elif u.lever == "staff":
-            u.units = Fraction(u.changes[fin_path(u.year, "rd_staff")]) - base["rd_staff"]
+            was, now = _moved(p, u, "rd_staff")
+            u.units = Fraction(now) - was
         elif u.lever == "equity":
             before = get_path(p.company, "financing.equity_raised_2y")
             after = u.changes.get("financing.equity_raised_2y")
@@ -140,6 +140,16 @@ def account(d: Draft) -> None:
             u.money = Fraction(after) - Fraction(before)
         elif u.lever == "share":
             u.money = _share_money(p, u)
+
+
+def _moved(p: Projection, u: Use, name: str) -> tuple[Fraction, Fraction]:
+    """A figure a financial lever moved: as projected, and as the plan sets it."""
+    # financial levers always move a window year, and only a reported figure
+    # (a missing one is reported instead: Draft.data_fin)
+    assert u.year is not None
+    before = _f(getattr(p.company.financials[p.window.index(u.year)], name))
+    assert before is not None, name
+    return before, u.changes[fin_path(u.year, name)]
 
 
 def _share_money(p: Projection, u: Use) -> Fraction | None:

@@ -93,7 +93,7 @@ _AS_REPORTED = {"main_growth", "main_growth_avg2", "revenue_cagr", "main_revenue
 def figures(r: Req, view: Year, env: Env, year: int | None = None) -> dict[str, Any]:
     """Current value, target, shortfall and unit of a requirement, as numbers and words."""
     m = env.registry.get(r.metric)
-    out = {"metric": r.metric or None, "unit": "", "current": None, "target": None, "shortfall": None,
+    out: dict[str, Any] = {"metric": r.metric or None, "unit": "", "current": None, "target": None, "shortfall": None,
            "current_text": "", "target_text": "", "shortfall_text": "", "label": r.label}
     if m is None or r.op == MANUAL:
         return out
@@ -102,6 +102,7 @@ def figures(r: Req, view: Year, env: Env, year: int | None = None) -> dict[str, 
         out["label"] = f"{year} 年" + m.label.replace("上年度", "").replace("（近2年第1年）", "")
     ctx = env.situation.ctx if r.metric in _AS_REPORTED else view.ctx
     span = ctx.get(r.metric, r.args)
+    cur: Fraction | None
     if m.shortfall_in is not None:               # compound growth: in revenue
         rev1, rev3 = Fraction(view.proj.entry(0).revenue), Fraction(env.company.financials[-1].revenue)
         cur, tgt, unit = rev3, r.value * rev1, "万元"
@@ -223,6 +224,10 @@ def build(p: Proto, env: Env, pid: str, priority: str, apply_in: int | None) -> 
                select(env.measures, env.situation, p.kind, lever, r.metric, r.closes, p.tier))
     if measure is None:
         measure = select(env.measures, env.situation, p.kind, "*", r.metric, r.closes, p.tier)
+    # the built-in catalogue always has one: an unconditional "*" measure for data and
+    # not_recoverable; uses carry their own (evidence_generic is unconditional, and
+    # Draft.use blocks an improve or qualify lever without a measure)
+    assert measure is not None, (p.kind, lever, r.metric)
     where = measure
     if p.kind in ("data", "not_recoverable") and lever != "time":
         where = home(env, p.tier, r) or measure

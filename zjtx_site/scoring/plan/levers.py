@@ -17,6 +17,11 @@ from zjtx_site.scoring.plan.draft import Blocked, Draft
 from zjtx_site.scoring.plan.projection import Projection
 from zjtx_site.scoring.plan.reqs import MANUAL, Req
 
+
+def _chain(m: str) -> Callable[[Draft, Req], None]:
+    return lambda d, r: state.flag(d, r, f"chain.{m}", "chain")
+
+
 # metric → (phase, handler); phases run in order so ratios see the sales they divide by
 HANDLERS: dict[str, tuple[int, Callable[[Draft, Req], None]]] = {
     **{m: (1, finance.sales) for m in ("revenue", "main_growth", "main_growth_avg2", "revenue_cagr",
@@ -44,8 +49,7 @@ HANDLERS: dict[str, tuple[int, Callable[[Draft, Req], None]]] = {
     "info_systems": (7, lambda d, r: state.listed(d, r, "refinement.info_systems", "info_systems",
                                              ("erp_oa", "cax", "cam", "crm", "srm"))),
     "digital_level": (7, lambda d, r: state.count_state(d, r, "refinement.digital_level", "digital_level")),
-    **{m: (7, lambda d, r, m=m: state.flag(d, r, f"chain.{m}", "chain"))
-       for m in ("fills_gap", "supplies_leaders", "serves_key_leader")},
+    **{m: (7, _chain(m)) for m in ("fills_gap", "supplies_leaders", "serves_key_leader")},
     "strategic_emerging": (7, lambda d, r: state.flag(d, r, "product.strategic_emerging", "field")),
     "platform_score": (7, lambda d, r: state.count_state(d, r, "compliance.platform_score", "platform")),
     "local_score": (7, state.local),

@@ -73,7 +73,7 @@ class PlanMaker:
         items: list[PlanItem] = []
         minimal: list[tuple[str, ...]] = []
         for tp in plans:
-            ids = []
+            ids: list[str] = []
             for proto, priority in tp.protos:
                 pid = f"p{len(items) + 1}"
                 item = build_items.build(proto, env, pid, priority, tp.target.apply_in)
@@ -83,8 +83,8 @@ class PlanMaker:
                     ids.append(pid)
             minimal.append(tuple(ids))
         target = None
-        for tp, ids in reversed(list(zip(plans, minimal))):
-            target = dataclasses.replace(tp.target, minimal_set=ids, following=target)
+        for tp, chosen in reversed(list(zip(plans, minimal))):
+            target = dataclasses.replace(tp.target, minimal_set=chosen, following=target)
         return Plan(target=target, gaps=tuple(gaps), items=tuple(items))
 
     def _tier(self, req: PlanRequest, env: Env, tier: str, titles: tuple[str, ...],
@@ -170,15 +170,15 @@ def _waits(out: Outcome, env: Env, apply_in: int | None) -> list[Proto]:
                     # the same year's figure may count again as an older year: the last counts
                     found[(LEVER_OF.get(r.metric, r.metric), b.year)] = (b, view, view.year + 1)
     protos = []
-    for b, view, start in found.values():
-        fig = build_items.figures(b.req, view, env, b.year)
-        label = fig["label"] if fig["label"].startswith(str(b.year)) else f"{b.year} 年{fig['label']}"
-        protos.append(Proto(kind="not_recoverable", tier=out.tier, reqs=[b.req], view=view, year=b.year,
+    for past, view, start in found.values():
+        fig = build_items.figures(past.req, view, env, past.year)
+        label = fig["label"] if fig["label"].startswith(str(past.year)) else f"{past.year} 年{fig['label']}"
+        protos.append(Proto(kind="not_recoverable", tier=out.tier, reqs=[past.req], view=view, year=past.year,
                             apply_from=start, figure=f"{label} {fig['current_text']}".strip(),
                             extra={"apply_in": start - 1}))
-    for b in {(b.req.key, b.year): b for b in out.blocks if b.why == "time"}.values():
-        protos.append(Proto(kind="not_recoverable", tier=out.tier, reqs=[b.req], view=out.before or out.first,
-                            apply_from=b.year, extra={"apply_in": apply_in - 1}))
+    for wait in {(b.req.key, b.year): b for b in out.blocks if b.why == "time"}.values():
+        protos.append(Proto(kind="not_recoverable", tier=out.tier, reqs=[wait.req], view=out.before or out.first,
+                            apply_from=wait.year, extra={"apply_in": apply_in - 1}))
     return sorted(protos, key=lambda p: (p.apply_from or 0, p.year or 0))
 
 
@@ -220,10 +220,10 @@ def _rest(out: Outcome, view: Year, env: Env, minimal: list[Proto], apply_in: in
             d = apply(tuple(reqs), view.proj, pick, improve, env.registry)
         except Blocked:
             continue
-        u = d.uses.get(k)
-        if u is None:
+        use = d.uses.get(k)
+        if use is None:
             continue
-        out_protos.append(Proto(kind=u.kind, tier=out.tier, reqs=list(u.reqs), view=view, use=u, year=u.year,
+        out_protos.append(Proto(kind=use.kind, tier=out.tier, reqs=list(use.reqs), view=view, use=use, year=use.year,
                                 extra={"apply_in": apply_in or view.year}))
     return out_protos
 

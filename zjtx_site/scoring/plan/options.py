@@ -106,6 +106,7 @@ def _node(c: dict, crit: Criterion, result: TierResult, ctx: Any, alt: str | Non
                             closes=_closes(result, c["id"]), label=c["label"], alt=alt, tier=tier),))]
     if "score" in c:
         return [Option(scores=(score_node(result, c, ctx, alt),))]
+    out: list[Option]
     if "all" in c:
         out = [Option()]
         for sub, kid in zip(c["all"], crit.children):
@@ -113,7 +114,7 @@ def _node(c: dict, crit: Criterion, result: TierResult, ctx: Any, alt: str | Non
         return out
     if "any" in c:
         group = f"{tier}.{c['id']}"
-        out: list[Option] = []
+        out = []
         for sub, kid in zip(c["any"], crit.children):
             out += _node(sub, kid, result, ctx, group)
         return pareto(out)

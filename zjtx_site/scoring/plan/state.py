@@ -140,7 +140,7 @@ def records(d: Draft, r: Req, path: str, key: str, lever: str) -> None:
     if last is None or getattr(last, key) is None:
         if last is None:
             cls = record_class(lookup(COMPANY, path))
-            last = cls(**{f: None for f in cls.__dataclass_fields__ if f != "year"}, year=d.proj.last_actual)
+            last = cls(**{f.name: None for f in dataclasses.fields(cls) if f.name != "year"}, year=d.proj.last_actual)
         return d.data_state(path, (*(entries or ())[:-1], _with(last, key, r.value)), r)
     cur = Fraction(getattr(last, key))
     if cur >= r.value:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from zjtx_site.scoring.results import TierResult
@@ -25,7 +26,7 @@ from zjtx_site.vocabulary import SME_LADDER, TIERS
 
 def held_tiers(titles: Iterable[str]) -> tuple[str, ...]:
     titles = set(titles)
-    held = set()
+    held: set[str] = set()
     for i, tier in enumerate(SME_LADDER):
         if tier in titles:
             held.update(SME_LADDER[: i + 1])
@@ -41,7 +42,7 @@ def ready_to_apply(tiers: Iterable[TierResult], held: tuple[str, ...]) -> tuple[
 
 def is_sme(sme: Span) -> bool:
     """Not an SME only when the 公告条件 on size is certainly unmet."""
-    return sme.at_least(1) is not Status.UNMET
+    return sme.at_least(Fraction(1)) is not Status.UNMET
 
 
 def choose_next(tiers: Iterable[TierResult], held: tuple[str, ...], sme: Span) -> str | None:
