@@ -132,11 +132,11 @@ def test_the_real_chain_evaluator_passes_the_checks():
 
 def test_a_plan_maker_returning_none_is_a_failure_not_an_empty_plan():
     class NoPlan(PlanMaker):
-        def make(self, company, grade, tiers, next_tier):
+        def make(self, request):
             return None
 
     engine = scoring.make_engine(extra=[("no-plan", Provides("plan_makers", NoPlan()))])
-    with pytest.raises(EvaluationError, match=r"插件 no-plan 出错：make\(\) 应返回 \(gaps, plan\)"):
+    with pytest.raises(EvaluationError, match=r"插件 no-plan 出错：make\(\) 应返回 Plan"):
         scoring.assess(engine, company())
     a = scoring.assess(engine, company(), keep_going=True)
     assert not a.complete and a.plan == () and "make()" in a.failures[0]

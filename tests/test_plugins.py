@@ -33,7 +33,7 @@ from zjtx_site.scoring.builtin.grading import Grader
 from zjtx_site.scoring.builtin.plan import PlanMaker
 from zjtx_site.scoring.hookspecs import hookimpl
 from zjtx_site.scoring.metrics import Metric, MetricContext
-from zjtx_site.scoring.results import DimensionResult, Indicator
+from zjtx_site.scoring.results import DimensionResult, Indicator, Plan
 from zjtx_site.scoring.spans import Span, Status
 from zjtx_site.vocabulary import DIMENSIONS
 
@@ -553,16 +553,16 @@ def test_grader_returning_wrong_type_is_named():
     assert a.grade is None and not a.complete and a.plan == ()
 
 
-@pytest.mark.parametrize("made", [("oops",), ((), "plan"), [(), ()], (("gap",), ())])
+@pytest.mark.parametrize("made", [("oops",), ((), ()), [(), ()], "plan"])
 def test_plan_maker_returning_wrong_shape_is_named(made):
     class Bad(PlanMaker):
-        def make(self, company, grade, tiers, next_tier):
+        def make(self, request):
             return made
 
     engine = scoring.make_engine(extra=[("bad-plan", Provides("plan_makers", Bad(), replace=True))])
     with pytest.raises(scoring.EvaluationError) as e:
         scoring.assess(engine, sample_company())
-    assert e.value.plugin == "bad-plan" and "(gaps, plan)" in str(e.value)
+    assert e.value.plugin == "bad-plan" and "Plan" in str(e.value)
     a = scoring.assess(engine, sample_company(), keep_going=True)
     assert a.plan == () and len(a.failures) == 1
 
@@ -655,14 +655,42 @@ def test_hook_zjtx_register_grader():
 
 def test_hook_zjtx_register_plan_makers():
     class Quiet(PlanMaker):
-        def make(self, company, grade, tiers, next_tier):
-            return (), ()
+        def make(self, request):
+            assert request.next_tier == "little_giant" and request.held == ("innovative_sme", "srdi_sme")
+            assert {"miit-2022", "miit-2026"} <= set(request.rulesets) and request.measures
+            return Plan(target=None, gaps=(), items=())
 
     engine = scoring.make_engine(extra=[("plan-plugin", Provides("plan_makers", Quiet(), replace=True))])
     assert engine.registry.plan_makers["plan"].plugin == "plan-plugin"
     assert scoring.assess(scoring.make_engine(), sample_company()).plan != ()
     a = scoring.assess(engine, sample_company())
     assert a.plan == () and a.gaps == () and a.complete
+
+
+def test_hook_zjtx_register_measures():
+    # lanqi 2026: 小巨人 by a top-3 national rank (the built-in measure domestic_rank)
+    def plan_of(engine):
+        return [p for p in scoring.assess(engine, sample_company()).plan if p.metric == "domestic_rank"]
+
+    (builtin,) = plan_of(scoring.make_engine())
+    assert builtin.measure == "domestic_rank"
+    mine = {"id": "domestic_rank", "kind": "improve", "area": "opening", "item": "拓展市场网络", "levers": ["rank"],
+            "owner": "营销中心", "estimate_wan": 150,
+            "wordings": ["{product}全国排名 {current} → {target}：开设华南、华东两个办事处。",
+                         "全国排名须进入{target}（现为 {current}）：开设两个区域办事处。"]}
+    replaced = scoring.make_engine(extra=[("gd-measures", Provides("measures", mine, replace=True))])
+    assert replaced.registry.measures["domestic_rank"].plugin == "gd-measures"
+    (item,) = plan_of(replaced)
+    assert item.owner == "营销中心" and "办事处" in item.action
+    # a new measure is considered before the built-in ones
+    extra = dict(mine, id="gd_rank_alliance", owner="行业联盟办")
+    (added,) = plan_of(scoring.make_engine(extra=[("gd-measures", Provides("measures", extra))]))
+    assert added.measure == "gd_rank_alliance" and added.owner == "行业联盟办"
+    # the same id without replace=True is refused; a bad entry names the plugin and the field
+    with pytest.raises(plugins.PluginError, match="gd-measures.*domestic_rank"):
+        scoring.make_engine(extra=[("gd-measures", Provides("measures", mine))])
+    with pytest.raises(plugins.PluginError, match="gd-measures.*item"):
+        scoring.make_engine(extra=[("gd-measures", Provides("measures", dict(extra, item="扩大销售")))])
 
 
 def test_hooks_found():

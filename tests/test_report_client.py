@@ -24,8 +24,6 @@ from report_helpers import (
     to_html,
 )
 
-from zjtx_site.render.summary import application_year, held_tiers, ready_to_apply
-
 APPENDIX = "附录三：数据与规则说明"
 # what an engineer would recognise and a client should not meet: rule-set ids,
 # field keys (financials[2].rd_expense, basic.sme), snake_case ids, digests, our name
@@ -79,24 +77,23 @@ def test_every_summary_states_applicable_next_tier_year_and_three_measures(examp
 def test_held_titles_count_for_the_lower_sme_tiers(examples):
     _, found = examples
     a = found[("gz-jirui-drive", "2026")]          # holds 小巨人
-    assert held_tiers(a) == ("innovative_sme", "srdi_sme", "little_giant")
-    assert ready_to_apply(a) == ()                  # what it meets, it holds
+    assert a.held == ("innovative_sme", "srdi_sme", "little_giant")
+    assert a.ready_to_apply == ()                   # what it meets, it holds
     b = found[("gz-lingqiong-aero", "2026")]       # holds no tier title, meets 创新型
-    assert held_tiers(b) == () and ready_to_apply(b) == ("innovative_sme",)
+    assert b.held == () and b.ready_to_apply == ("innovative_sme",)
 
 
-def test_application_year_waits_for_a_failing_past_year_to_leave_the_window(examples):
-    """汐朔 2026: 近2年第1年 (2024) R&D spending is short and cannot change; an
-    application in 2027 still reads 2025's figure (also short), so 2028."""
-    from zjtx_site.render.evidence import criterion_fields
+def test_the_summary_gives_the_plans_application_year(examples):
+    """汐朔 2026: the 2024 R&D figure is short and final; 2025's is short too, so 2028.
+    恒盾 2026: only a judgement is open, so this year."""
+    from zjtx_site.render.summary import executive_summary
 
-    root, found = examples
-    a = found[("gz-xishuo-materials", "2026")]
-    fields = criterion_fields(a)
-    assert application_year(a, fields, "srdi_sme") == 2028
-    # 恒盾: only a manual-review condition is open, so this year
-    h = found[("gz-hengdun-security", "2026")]
-    assert application_year(h, criterion_fields(h), "srdi_sme") == 2026
+    _, found = examples
+    for key, year in ((("gz-xishuo-materials", "2026"), 2028), (("gz-hengdun-security", "2026"), 2026)):
+        a = found[key]
+        assert a.plan_target is not None and a.plan_target.apply_in == year
+        s = executive_summary(a)
+        assert s.apply_in == year and f"{year} 年" in s.application
 
 
 def test_home_page_sentence_is_not_part_of_the_last_bullet(examples):

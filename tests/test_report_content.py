@@ -128,8 +128,10 @@ def test_cover_matches_the_assessment(site):
         assert cover["评估轮次 / 评估日期"] == f"{rnd} / {a.company.assessed_on.isoformat()}"
         assert cover["分级分类"].startswith(f"{a.grade.level}（上年度营业收入 {num(a.grade.revenue)} 万元")
         assert cover["服务路径"] == a.grade.path
-        want_next = TIER_LABELS[a.next_tier] if a.next_tier else "已符合全部梯度"
-        assert cover["下一梯度"] == want_next
+        assert cover["已持有称号"] == ("、".join(TIER_LABELS[t] for t in a.held) or "无")
+        assert cover["可申报"] == ("、".join(TIER_LABELS[t] for t in a.ready_to_apply) or "无")
+        t = a.plan_target
+        assert cover["下一梯度"] == f"{TIER_LABELS[a.next_tier]}（最早 {t.apply_in} 年申报）"
         path = cover["路径梯度"]
         for t in a.grade.path_tiers:
             assert f"{TIER_LABELS[t]}（" in path
@@ -271,40 +273,57 @@ def test_scored_tiers_points_and_group_subtotals(site):
     assert seen == {"innovative_sme", "srdi_sme"}
 
 
-def test_plan_follows_the_tier_path_and_names_its_gaps(site):
+PRIORITY_WORDS = {"high": "高", "medium": "中", "low": "低"}
+KIND_WORDS = {"data": "补报数据", "evidence": "准备材料", "qualify": "取得资质", "improve": "提升",
+              "not_recoverable": "已成定局"}
+
+
+def test_plan_box_then_table_of_every_item(site):
     planned = 0
     for (cid, rnd), (a, text, bs) in site[1].items():
         sec = section(bs, "四、培育提升建议（§8.2、附录 C）")
-        items = [b.text for b in sec if b.kind == "h4"]
-        assert items == [f"{p.order}. {p.area_label} · {p.item_label}" for p in a.plan]
+        t = a.plan_target
+        # the 最小达标组合 box comes first: the target, its year and rules, one line per item
+        title = sec[0].text
+        # the rules by title for the client (their ids are in 附录三)
+        rules = dict(a.ruleset_titles)[t.ruleset]
+        assert title == f"最小达标组合 · {TIER_LABELS[t.tier]}：最早 {t.apply_in} 年申报（适用 《{rules}》）"
+        box = [b.text for b in sec[: next(i for i, b in enumerate(sec) if b.kind == "h3")] if b.kind == "li"]
+        following = t.following
+        assert len(box) == len(t.minimal_set) + (len(following.minimal_set) if following else 0)
+        assert [x.split(" ", 1)[0] for x in box[: len(t.minimal_set)]] == list(t.minimal_set)
+        # then a table per tier: 措施, 现值 → 目标值, 差距, 折合金额, 优先级, 完成时限, 建议责任部门
+        rows = [r for tb in tables(sec) if tb[0][:2] == ["序号", "措施"] for r in tb[1:]]
+        assert tables(sec)[0][0] == ["序号", "措施", "现值 → 目标值", "差距", "折合金额", "优先级", "完成时限",
+                                          "建议责任部门"]
+        assert len(rows) == len(a.plan)
+        for row, p in zip(rows, a.plan):
+            assert row[0] == f"{'★' if p.minimal else ''}{p.id} {KIND_WORDS[p.kind]}"
+            assert row[1].startswith(f"{p.area_label} · {p.item}：{p.action}")
+            assert row[5] == PRIORITY_WORDS[p.priority] and row[7] == p.owner
+            if p.kind == "not_recoverable":
+                assert row[6] == f"{p.apply_from} 年起不再计入"
+            else:
+                assert row[6] == p.due
+            if p.money_wan is not None:
+                assert row[4] == f"约 {num(Fraction(round(p.money_wan * 10), 10))} 万元"
+            if p.points:
+                assert row[3].endswith(f"+{num(p.points)} 分")
         planned += len(a.plan)
-        if not a.plan:
-            continue
-        intro = next(b.text for b in sec if b.kind == "p")
-        assert intro.startswith(f"{a.grade.level} 级服务路径：{a.grade.path}")
-        # steps: one per target tier, in the order the plan took their gaps
-        targets = []
-        for g in a.gaps:
-            if g.tier not in targets:
-                targets.append(g.tier)
-        steps = [b.text for b in sec if b.kind == "h3"]
-        assert [s.split("：", 1)[1].split("（")[0] for s in steps] == [TIER_LABELS[t] for t in targets]
-        assert all(s.startswith(f"第 {n} 步：") for n, s in enumerate(steps, 1))
-        for p in a.plan:
-            block = section(bs, f"{p.order}. {p.area_label} · {p.item_label}")
-            serves = next(b.text for b in block if b.kind == "p" and b.text.startswith("服务梯度："))
-            for g in p.gaps:
-                assert TIER_LABELS[g.tier] in serves
-            rows = table_after(block, "对应差距")
-            assert len(rows) == len(p.gaps)
-            for row, g in zip(rows, p.gaps):
-                shortfall = "；".join(x for x in (g.shortfall, g.money) if x) or "—"
-                assert row == [g.label, TIER_LABELS[g.tier], g.value, g.threshold,
-                               row[4], shortfall]
-                assert _status_word(row[4]) == STATUS_WORDS[g.status.value]
-        # the plan serves the next tier
-        assert a.next_tier in targets
     assert planned > 0
+
+
+def test_judgement_items_show_their_facts(site):
+    for a, _, bs in site[1].values():
+        manual = [leaf for t in a.tiers for c in t.criteria for leaf in c.leaves()
+                  if leaf.status is Status.MANUAL_REVIEW]
+        if not manual:
+            continue
+        rows = table_after(section(bs, "六、待补充数据"), "梯度")
+        for leaf in manual:
+            row = next(r for r in rows if r[1] == leaf.label)
+            assert row[3] == "；".join(f"{f.label} {f.value}" for f in leaf.facts)
+            assert row[4] == leaf.evidence
 
 
 def test_history_against_the_previous_round(site):
@@ -440,8 +459,10 @@ def test_executive_summary_comes_first_in_prose(site):
         assert re.search(r"20\d\d 年", paras[2]), paras[2]
         measures = [b.text for b in sec if b.kind == "li"]
         assert len(measures) == 3, (cid, rnd, measures)
-        for p, m in zip(a.plan, measures):
-            assert m.startswith(f"{p.area_label}·{p.item_label}：")
+        # the minimal set first, each with who does it and by when
+        minimal = [p for p in a.plan if a.plan_target and p.id in a.plan_target.minimal_set]
+        for p, m in zip(minimal, measures):
+            assert m.startswith(p.action.rstrip("。")) and p.owner in m and p.due in m, (cid, rnd, m)
 
 
 def test_scores_on_a_rounding_boundary_round_half_up(site):

@@ -44,11 +44,14 @@ def test_a_measure_is_done_when_all_its_gaps_closed(rounds):
     closed = {(g["tier"], g["label"]) for g in h["closed"]}
     assert h["plan_done"], "the R&D measure of 2025 is done in 2026"
     for item in prev.plan:
+        if not item.gaps or item.kind == "not_recoverable":    # nothing to carry out
+            continue
+        name = f"{item.id} {item.item}"
         labels = {(_tier_label(g.tier), g.label) for g in item.gaps}
         if labels <= closed:
-            assert item.item_label in h["plan_done"]
+            assert name in h["plan_done"]
         else:
-            assert item.item_label in h["plan_open"] + h["plan_rules"]
+            assert name in h["plan_open"] + h["plan_rules"]
 
 
 def _walk(c):

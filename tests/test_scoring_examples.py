@@ -14,7 +14,8 @@ under test. Columns:
 - routes: route of each met tier that has one (score or direct)
 - srdi22: (score, specialization, refinement, distinctiveness, innovation)
   of 专精特新 under miit-2022 (§3.2), when that rule set applies
-- next: next_tier
+- next: next_tier (score-output.md): the lowest tier neither met nor held (a held
+  higher SME title counts for the lower ones); a non-SME goes to 单项冠军
 - dims: the six dimension scores (one decimal) from data/dimensions.yaml
 """
 
@@ -47,13 +48,15 @@ EXPECTED = {
         level="L4", tiers=(M, ND, U, U), rules="miit-2022", inno=(95, 35, 30, 30),
         routes={"innovative_sme": "score"}, srdi22=(57, 20, 12, 0, 25), next="srdi_sme",
         dims=(85.0, 45.9, 50.0, 58.7, 60.0, 75.0)),
+    # holds 专精特新: next is 小巨人
     "gz-chiche-thermal/2026": dict(
         level="L4", tiers=(M, ND, ND, U), rules="miit-2026", inno=(100, 40, 30, 30),
-        routes={"innovative_sme": "score"}, srdi22=None, next="srdi_sme",
+        routes={"innovative_sme": "score"}, srdi22=None, next="little_giant",
         dims=(90.0, 59.5, 75.0, 67.4, 60.0, 82.5)),
+    # not an SME (公告条件): skips the SME ladder
     "gz-haijing-heavy/2026": dict(
         level="L5", tiers=(U, U, U, MR), rules="miit-2026", inno=(85, 35, 20, 30),
-        routes={}, srdi22=None, next="innovative_sme",
+        routes={}, srdi22=None, next="single_champion",
         dims=(90.0, 91.9, 100.0, 91.3, 100.0, 87.5)),
     "gz-hechou-agritech/2026": dict(
         level="L3", tiers=(M, U, U, U), rules="miit-2026", inno=(90, 30, 30, 30),
@@ -67,25 +70,28 @@ EXPECTED = {
         level="L5", tiers=(M, M, M, U), rules="miit-2022", inno=(100, 40, 30, 30),
         routes={"innovative_sme": "score", "srdi_sme": "score"}, srdi22=(95, 25, 25, 12, 33),
         next="single_champion", dims=(100.0, 97.3, 85.0, 93.5, 96.7, 87.5)),
+    # holds 小巨人 (so 创新型, 专精特新)
     "gz-jirui-drive/2026": dict(
         level="L5", tiers=(M, MR, M, U), rules="miit-2026", inno=(95, 40, 25, 30),
-        routes={"innovative_sme": "score"}, srdi22=None, next="srdi_sme",
+        routes={"innovative_sme": "score"}, srdi22=None, next="single_champion",
         dims=(100.0, 97.3, 90.0, 93.5, 96.7, 87.5)),
     "gz-lanqi-bio/2025": dict(
         level="L4", tiers=(M, M, U, U), rules="miit-2022", inno=(100, 40, 30, 30),
         routes={"innovative_sme": "score", "srdi_sme": "score"}, srdi22=(93, 24, 25, 11, 33),
         next="little_giant", dims=(95.0, 89.2, 55.0, 89.1, 80.0, 57.5)),
+    # holds 专精特新: next is 小巨人
     "gz-lanqi-bio/2026": dict(
         level="L4", tiers=(M, MR, U, U), rules="miit-2026", inno=(100, 40, 30, 30),
-        routes={"innovative_sme": "score"}, srdi22=None, next="srdi_sme",
+        routes={"innovative_sme": "score"}, srdi22=None, next="little_giant",
         dims=(100.0, 89.2, 60.0, 89.1, 80.0, 57.5)),
     "gz-lingqiong-aero/2026": dict(
         level="L4", tiers=(M, U, U, U), rules="miit-2022", inno=(75, 15, 30, 30),
         routes={"innovative_sme": "direct"}, srdi22=(68, 21, 19, 9, 19), next="srdi_sme",
         dims=(90.0, 59.5, 35.0, 45.7, 43.3, 75.0)),
+    # holds 专精特新: next is 小巨人
     "gz-qihe-medtech/2026": dict(
         level="L5", tiers=(M, MR, U, U), rules="miit-2026", inno=(90, 35, 25, 30),
-        routes={"innovative_sme": "score"}, srdi22=None, next="srdi_sme",
+        routes={"innovative_sme": "score"}, srdi22=None, next="little_giant",
         dims=(100.0, 89.2, 90.0, 91.3, 46.7, 87.5)),
     "gz-qintang-daily/2026": dict(
         level="L1", tiers=(U, U, U, U), rules="miit-2026", inno=(45, 10, 10, 25),
@@ -232,7 +238,8 @@ def test_json_contract_shape(outputs, name):
         if "route" in tier:
             assert tier["status"] == "met" and tier["route"] in ("score", "direct")
         if "score" in tier:
-            assert isinstance(tier["score"], int)
+            # exact: an integer when whole, else its exact decimal (59.5, never 60)
+            assert isinstance(tier["score"], (int, float))
             assert set(tier["group_scores"]) == ({"innovation", "growth", "specialization"}
                                                  if t == "innovative_sme" else
                                                  {"specialization", "refinement", "distinctiveness",
@@ -242,10 +249,15 @@ def test_json_contract_shape(outputs, name):
     assert ("score" in j["tiers"]["srdi_sme"]) == (j["tiers"]["srdi_sme"]["ruleset"] == "miit-2022")
     assert "score" not in j["tiers"]["little_giant"] and "score" not in j["tiers"]["single_champion"]
     met = [t for t in TIERS if j["tiers"][t]["status"] == "met"]
-    assert j["next_tier"] == next((t for t in TIERS if t not in met), None)
-    assert isinstance(j["plan"], list)
+    assert j["ready_to_apply"] == [t for t in met if t not in j["held"]]
+    assert j["next_tier"] not in met and j["next_tier"] not in j["held"]
+    assert isinstance(j["plan"], list) and j["plan"]
+    assert j["plan_target"]["tier"] == j["next_tier"]
+    keys = {"id", "kind", "area", "item", "action", "closes", "metric", "unit", "current", "target", "shortfall",
+            "money_wan", "points", "alternatives", "priority", "due", "data_year", "owner"}
     for p in j["plan"]:
-        assert p["area"] and p["item"]
+        assert keys <= set(p) and p["area"] and p["item"]
+    assert set(j["plan_target"]["minimal_set"]) <= {p["id"] for p in j["plan"]}
 
 
 def test_output_is_utf8_not_ascii_escaped(capsys, monkeypatch):

@@ -1,270 +1,408 @@
-"""The plan (rules.md §5; standard §7.4, §8.2, Appendix C): gaps, money, order, areas."""
+"""The cultivation plan (rules.md §5; score-output.md "The plan"), as literal expectations.
+
+The target tier, what is held and ready to apply, the rule set of the
+application the plan aims at, the earliest year, and the minimal set of
+every example file were worked out by hand from the rules and the data:
+
+- gz-jirui-drive/2026 holds 小巨人 (so 创新型 and 专精特新 too) and meets
+  小巨人 under miit-2026: nothing to apply for, the next tier is 单项冠军
+  (its 2023 rules), short of 主营业务收入 average 4 亿元 and a top-3 global
+  rank, plus the judgement on technology.
+- gz-haijing-heavy is not an SME (12.87 亿元, basic.sme false): it skips the
+  SME ladder; it meets every numeric 单项冠军 condition, so its plan is the
+  evidence for the judgement, in 2026.
+- gz-lingqiong-aero, assessed 2026-03-18 under miit-2022, applies under
+  miit-2026: R&D ≥ 3% in each of the last 2 years. 2025 (1.79%) is final, so
+  2027 still uses it; 2026 and 2027 are both raised (about 94 万元 each at
+  7800 万元 of revenue) and the application is 2028.
+- gz-xishuo-materials/2026: 2025 R&D 82 万元 < 100 is final (apply 2028);
+  营业收入 1450 → 1500 (+50 万元) settles the scale either/or, not 2000 万元
+  of equity.
+- gz-qintang-daily: 创新型 scores 45 (innovation 10, growth 10); a
+  self-developed Ⅰ类 patent (+10, estimated 5 万元) and debt 58.1% → 55%
+  (+5, 3.1 points of 5600 万元 of assets = 173.6 万元) reach 60 with every
+  group minimum, cheaper than R&D or growth.
+- gz-shuobai-materials: reporting 资产负债率 (≤ 75% gives the 5 points the
+  growth group lacks) settles 创新型 at no cost.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import copy
+import re
+from collections import Counter
 from fractions import Fraction
 
 import pytest
-from scoring_helpers import (
-    COMPANIES,
-    DATA,
-    DROP,
-    MR,
-    ND,
-    UNMET,
-    base_dict,
-    company_from_dict,
-    engine,
-    find,
-    leaf_conditions,
-    load_ruleset_yaml,
-    plain_yaml,
-    run,
-)
+from scoring_helpers import COMPANIES, base_dict, company_from_dict, engine, run
 
-from zjtx_site.scoring.builtin.plan import NOT_PLANNED, plan_catalog
 from zjtx_site.scoring.engine import assess
+from zjtx_site.scoring.results import PLAN_AREAS
 from zjtx_site.scoring.score_json import to_json
+from zjtx_site.scoring.spans import Status
+from zjtx_site.vocabulary import APPENDIX_C
 
-D26 = {"assessed_on": date(2026, 5, 20), "compliance.platform_score": 81}
+I, S, L, C = "innovative_sme", "srdi_sme", "little_giant", "single_champion"  # noqa: E741  (tier initials)
+D, E, U, Q = "data", "evidence", "improve", "qualify"
 
-# Appendix C: the six areas, as rules.md §5 names them
-APPENDIX_C = {"innovation": "创新能力提升", "quality": "质量品牌价值提升", "digital": "数字化赋能升级",
-              "financing": "融资促进", "integration": "融通发展", "open": "开放合作"}
-
-
-def fin(i: int, **kw) -> dict:
-    return {f"financials.{i}.{k}": v for k, v in kw.items()}
-
-
-def gap_of(a, tier: str, path: str):
-    g = find(a.tier(tier), path).gap
-    assert g is not None
-    return g
-
-
-# ---------------------------------------------------------------- gaps in the rule's unit and in money
-
-def test_rd_ratio_gap_in_points_and_money():
-    # rules.md §5: 研发费用占比 2.4% → 3.0%: +0.6 个百分点, 约 +54 万元 at this year's revenue (9000)
-    a = run(fin(2, revenue=9000, main_revenue=8700, rd_expense=216, net_profit=900))
-    g = gap_of(a, "srdi_sme", "rd/rd_ratio")
-    assert (g.status, g.value, g.threshold) == (UNMET, "2.4%", "≥3%")
-    assert g.shortfall == "+0.6 个百分点"
-    assert g.money == "约 +54 万元"
-    assert g.plan_item == "rd_ratio"
-    assert g.tier == "srdi_sme"
-
-
-def test_rd_ratio_gap_of_the_earlier_year_converts_at_that_years_revenue():
-    a = run({**D26, **fin(1, revenue=10000, main_revenue=9000, rd_expense=240)})
-    g = gap_of(a, "srdi_sme", "rd/rd_ratio_y2")
-    assert (g.shortfall, g.money) == ("+0.6 个百分点", "约 +60 万元")
-
-
-def test_amount_gap_is_its_own_money():
-    a = run({**D26, **fin(2, revenue=3000, main_revenue=2900, rd_expense=80, net_profit=300)})
-    g = gap_of(a, "srdi_sme", "rd/rd_expense_y3")
-    assert (g.value, g.threshold, g.shortfall, g.money) == ("80万元", "≥100万元", "+20 万元", "约 +20 万元")
-
-
-def test_at_most_gap_is_a_reduction():
-    a = run({**D26, **fin(2, debt_ratio="85.5")})
-    g = gap_of(a, "srdi_sme", "debt_ratio")
-    assert (g.value, g.threshold, g.shortfall, g.money) == ("85.5%", "≤80%", "-5.5 个百分点", "")
+# file: held, ready_to_apply, next_tier, plan rule set, apply_in, minimal set (kind, metric or
+# criterion), following (tier, rule set, apply_in, minimal set) when the next tier waits on judgement
+PLAN = {
+    "gz-chengsuan-ai/2025": ((), (I,), S, "miit-2026", 2026,
+                             [(D, "platform_score"), (E, "srdi_sme.market_share"), (U, "equity_raised_2y")], None),
+    "gz-chengsuan-ai/2026": ((I,), (), S, "miit-2026", 2027,
+                             [(E, "srdi_sme.market_share"), (U, "equity_raised_2y"), (U, "platform_score")], None),
+    "gz-chiche-thermal/2025": ((I,), (), S, "miit-2022", 2025, [(D, "local_score")], None),
+    "gz-chiche-thermal/2026": ((I, S), (), L, "miit-2026", 2026, [(D, "platform_score")], None),
+    "gz-haijing-heavy/2026": ((), (), C, "miit-2022", 2026, [(E, "single_champion.tech_leading")], None),
+    "gz-hechou-agritech/2026": ((I,), (), S, "miit-2026", 2027,
+                                [(E, "srdi_sme.market_share"), (U, "class1_applied")], None),
+    "gz-hengdun-security/2026": ((I,), (), S, "miit-2026", 2026, [(E, "srdi_sme.market_share")],
+                                 (L, "miit-2026", 2027, [(U, "domestic_rank"), (U, "fills_gap"), (U, "revenue")])),
+    "gz-jirui-drive/2025": ((I, S), (L,), C, "miit-2022", 2026,
+                            [(E, "single_champion.tech_leading"), (U, "global_rank"), (U, "main_revenue_mean3")],
+                            None),
+    "gz-jirui-drive/2026": ((I, S, L), (), C, "miit-2022", 2027,
+                            [(E, "single_champion.tech_leading"), (U, "global_rank"), (U, "main_revenue_mean3")],
+                            None),
+    "gz-lanqi-bio/2025": ((I,), (S,), L, "miit-2026", 2026, [(D, "platform_score"), (U, "domestic_rank")], None),
+    "gz-lanqi-bio/2026": ((I, S), (), L, "miit-2026", 2027, [(U, "domestic_rank")], None),
+    "gz-lingqiong-aero/2026": ((), (I,), S, "miit-2026", 2028,
+                               [(D, "platform_score"), (E, "srdi_sme.market_share"), (U, "rd_ratio_y2"),
+                                (U, "rd_ratio_y3")], None),
+    "gz-qihe-medtech/2026": ((I, S), (), L, "miit-2026", 2027, [(U, "platform_score")], None),
+    "gz-qintang-daily/2026": ((), (), I, "miit-2022", 2027, [(U, "class1_self_developed"), (U, "debt_ratio")], None),
+    "gz-shuobai-materials/2026": ((), (), I, "miit-2022", 2026, [(D, "debt_ratio")], None),
+    "gz-suiheng-power/2026": ((), (I,), S, "miit-2026", 2027,
+                              [(D, "platform_score"), (E, "srdi_sme.market_share"), (U, "class1_applied"),
+                               (U, "main_share")], None),
+    "gz-xishuo-materials/2025": ((), (), I, "miit-2022", 2026, [(U, "class1_self_developed"), (U, "main_growth")],
+                                 None),
+    "gz-xishuo-materials/2026": ((), (I,), S, "miit-2026", 2028,
+                                 [(D, "platform_score"), (E, "srdi_sme.market_share"), (U, "rd_expense_y2"),
+                                  (U, "revenue"), (U, "rd_expense_y3")], None),
+    "gz-zheheng-rail/2025": ((I,), (S,), L, "miit-2022", 2025, [(D, "class1_applied")], None),
+}
 
 
-def test_count_gap():
-    a = run({**D26, "innovation.ip.class1": 3, "innovation.ip.class1_self_developed": 3,
-             "innovation.ip.class1_high_value": 3, "innovation.ip.class1_applied": 3})
-    g = gap_of(a, "little_giant", "ip/class1")
-    assert (g.value, g.threshold, g.shortfall) == ("3项", "≥4项", "+1 项")
+def _files() -> list[str]:
+    return sorted(str(p.relative_to(COMPANIES).with_suffix("")) for p in COMPANIES.glob("*/*.yaml"))
 
 
-def test_needs_data_gap_has_no_invented_shortfall():
-    a = run({**D26, "compliance.platform_score": DROP})
-    g = gap_of(a, "srdi_sme", "platform_score")
-    assert g.status is ND and g.shortfall == "" and g.money == ""
-    assert g.value == "未报告"
+@pytest.fixture(scope="module")
+def examples():
+    return {name: assess(engine(), company_from_dict(base_dict(f"{name}.yaml"), company_id=name.split("/")[0],
+                                                     round=name.split("/")[1]))
+            for name in _files()}
 
 
-def test_score_gap_lists_the_lines_short_of_full_points():
-    # chiche 2025: 专精特新 2022 needs data (local score); the score lines below full become gaps
-    a = _example("gz-chiche-thermal/2025")
-    assert a.tier("srdi_sme").status is ND
-    lines = {g.criterion: g for g in a.gaps if g.criterion.startswith("score.")}
-    assert "score.local" in lines and lines["score.local"].shortfall == "+15 分"
-    assert "score.digital_level" in lines and lines["score.digital_level"].shortfall == "+5 分"
-    assert "score.main_share" not in lines          # 5 of 5 points
+def _minimal(a, target) -> list[tuple[str, str]]:
+    items = {p.id: p for p in a.plan}
+    return [(items[i].kind, items[i].metric or items[i].closes[0]) for i in target.minimal_set]
 
 
-def test_gaps_in_the_json():
-    a = run(fin(2, revenue=9000, main_revenue=8700, rd_expense=216, net_profit=900))
-    j = to_json(a)
-    crit = next(c for c in j["tiers"]["srdi_sme"]["criteria"] if c["id"] == "rd")
-    leaf = next(c for c in crit["criteria"] if c["id"] == "rd_ratio")
-    assert leaf["gap"]["shortfall"] == "+0.6 个百分点" and leaf["gap"]["money"] == "约 +54 万元"
-    planned = [g for p in j["plan"] for g in p["gaps"] if g["criterion"] == "rd_ratio" and g["tier"] == "srdi_sme"]
-    assert planned and planned[0]["money"] == "约 +54 万元"
+def test_every_example_has_a_plan_expectation():
+    assert sorted(PLAN) == _files()
 
 
-# ---------------------------------------------------------------- closeness (ordering inside a tier)
-
-def test_closeness_measures_how_near_the_threshold_is():
-    a = run(fin(2, revenue=9000, main_revenue=8700, rd_expense=216, net_profit=900))
-    assert gap_of(a, "srdi_sme", "rd/rd_ratio").closes == Fraction(4, 5)            # 2.4 of 3
-    assert gap_of(a, "little_giant", "xin/general/rd_by_revenue/rd_medium/rd_ratio_y3").closes == Fraction(2, 5)
-    # an unmet yes/no criterion has closed nothing
-    assert gap_of(a, "little_giant", "xin/direct/maker_top50").closes == 0
-    b = run({**D26, **fin(2, debt_ratio=100)})
-    assert gap_of(b, "srdi_sme", "debt_ratio").closes == Fraction(4, 5)             # 80 of 100
-
-
-def test_nearer_gap_comes_first_within_a_tier():
-    # L4, next tier 专精特新: both the rd_ratio item (2.4% of 3%, 2.4% of 6%) and the
-    # rd_projects item (小巨人 direct route: no award, no top-50) close two unmet criteria
-    # of 小巨人; the one already 80% of the way comes first.
-    a = run(fin(2, revenue=9000, main_revenue=8700, rd_expense=216, net_profit=900))
-    items = [p.item for p in a.plan]
-    assert items.index("rd_ratio") < items.index("rd_projects")
-
-
-# ---------------------------------------------------------------- order along the L-level path
-
-def _example(name: str):
-    return assess(engine(), company_from_dict(base_dict(f"{name}.yaml")))
-
-
-def _plan_tiers(a) -> list[list[str]]:
-    return [sorted({g.tier for g in p.gaps}) for p in a.plan]
-
-
-@pytest.mark.parametrize("revenue, level", [("4999.99", "L3"), ("5000", "L4")])
-def test_l4_goes_straight_to_little_giant_l3_steps_through_the_next_tier(revenue, level):
-    # the same company on either side of the L3/L4 edge, next tier 专精特新 (R&D 2.4%)
-    rd = Fraction(revenue) * Fraction(24, 1000)
-    a = run(fin(2, revenue=revenue, main_revenue=Fraction(revenue) - 100, rd_expense=rd, net_profit=500))
-    assert a.grade.level == level
-    assert a.next_tier == "srdi_sme"
-    assert a.tier("little_giant").status is UNMET
-    tiers = _plan_tiers(a)
-    assert tiers, "a plan"
-    if level == "L3":
-        # step by step: only the next tier's gaps
-        assert all(t == ["srdi_sme"] for t in tiers)
+@pytest.mark.parametrize("name", sorted(PLAN))
+def test_target_rules_year_and_minimal_set(examples, name):
+    held, ready, nxt, rules, year, minimal, following = PLAN[name]
+    a = examples[name]
+    assert (a.held, a.ready_to_apply, a.next_tier) == (held, ready, nxt)
+    t = a.plan_target
+    assert (t.tier, t.ruleset, t.apply_in) == (nxt, rules, year)
+    assert _minimal(a, t) == minimal
+    if following is None:
+        assert t.following is None
     else:
-        # 小巨人 first: every item with a 小巨人 gap precedes every item without one
-        flags = ["little_giant" in t for t in tiers]
-        assert flags[0] and flags == sorted(flags, reverse=True)
-        assert any(t == ["srdi_sme"] or "srdi_sme" in t for t in tiers)
+        f = t.following
+        assert (f.tier, f.ruleset, f.apply_in, _minimal(a, f)) == following
 
 
-@pytest.mark.parametrize("name, level, allowed", [
-    ("gz-qintang-daily/2026", "L1", {"innovative_sme"}),
-    ("gz-chengsuan-ai/2025", "L2", {"srdi_sme"}),
-    ("gz-xishuo-materials/2025", "L2", {"innovative_sme"}),
-    ("gz-suiheng-power/2026", "L3", {"srdi_sme"}),
-    ("gz-hechou-agritech/2026", "L3", {"srdi_sme"}),
-    ("gz-chiche-thermal/2025", "L4", {"little_giant", "srdi_sme"}),
-    ("gz-lingqiong-aero/2026", "L4", {"little_giant", "srdi_sme"}),
-    ("gz-zheheng-rail/2025", "L4", {"little_giant"}),
-    ("gz-jirui-drive/2025", "L5", {"single_champion"}),
-])
-def test_example_plans_follow_the_path(name, level, allowed):
-    a = _example(name)
-    assert a.grade.level == level
-    tiers = _plan_tiers(a)
-    assert tiers
-    assert set().union(*map(set, tiers)) == allowed
-    if allowed == {"little_giant", "srdi_sme"}:
-        flags = ["little_giant" in t for t in tiers]
-        assert flags[0] and flags == sorted(flags, reverse=True)
+def test_no_example_plan_is_empty(examples):
+    for name, a in examples.items():
+        assert a.plan, name
+        assert "single_champion" not in a.held
 
 
-def test_l4_l5_little_giant_already_met_plans_the_next_tier_only():
-    a = _example("gz-jirui-drive/2025")      # meets 小巨人; next tier 单项冠军
-    assert a.next_tier == "single_champion"
-    assert {g.tier for g in a.gaps} == {"single_champion"}
+def test_a_single_champion_holder_has_no_target_and_no_plan():
+    a = run({"honors.titles": ["high_tech", "single_champion"]})
+    assert a.held == (C,) and a.next_tier is None
+    assert a.plan == () and a.plan_target is None
+    j = to_json(a)
+    assert j["next_tier"] is None and j["plan"] == [] and j["plan_target"] is None
 
 
-def test_plan_has_nothing_when_every_target_gap_is_a_judgement_or_unplannable():
-    # hengdun 2026: next tier 专精特新 is manual_review only (market share)
-    a = _example("gz-hengdun-security/2026")
-    assert a.tier("srdi_sme").status is MR and a.grade.level == "L3"
-    assert a.plan == ()
-    # haijing 2026: not an SME; 公告条件 has no Appendix C item
-    b = _example("gz-haijing-heavy/2026")
-    assert b.next_tier == "innovative_sme" and b.plan == ()
-    assert any(g.criterion == "sme" for g in b.gaps)
+def test_held_higher_title_counts_for_the_lower_ones():
+    a = run({"honors.titles": ["little_giant"]})
+    assert a.held == (I, S, L)
+    assert I not in a.ready_to_apply and S not in a.ready_to_apply
 
 
-def test_plan_items_are_numbered_in_order_and_carry_only_open_gaps():
-    for name in ("gz-chiche-thermal/2025", "gz-suiheng-power/2026", "gz-qintang-daily/2026"):
-        a = _example(name)
-        assert [p.order for p in a.plan] == list(range(1, len(a.plan) + 1))
-        for p in a.plan:
-            assert p.gaps
-            for g in p.gaps:
-                assert g.status in (UNMET, ND)
-                assert g.criterion not in NOT_PLANNED
-                assert g.plan_item == p.item
+# ---------------------------------------------------------------- the cases the issue names
+
+def test_jirui_2026_aims_at_single_champion_not_a_lower_tier(examples):
+    a = examples["gz-jirui-drive/2026"]
+    assert a.tier(S).status is Status.MANUAL_REVIEW and a.tier(L).status is Status.MET
+    assert a.next_tier == C and a.ready_to_apply == ()
+    mean = next(p for p in a.plan if p.metric == "main_revenue_mean3")
+    # 近3年主营业务收入平均 4 亿元 in the 2027 application: 2024 + 2025 + 2026 ≥ 120000 万元;
+    # 2026 is the only year still open, so its main revenue must reach 64500 万元
+    assert (mean.current, mean.target, mean.unit, mean.data_year) == (29600, 64500, "万元", 2026)
+    assert mean.money_wan == 34900 and mean.minimal
 
 
-# ---------------------------------------------------------------- Appendix C areas and items
-
-def test_plan_catalog_has_the_six_appendix_c_areas():
-    data = plain_yaml().load((DATA / "plan.yaml").read_text(encoding="utf-8"))
-    assert {a["id"]: a["label"] for a in data["areas"]} == APPENDIX_C
-    ids = [i["id"] for a in data["areas"] for i in a["items"]]
-    assert len(ids) == len(set(ids))
-    for a in data["areas"]:
-        for i in a["items"]:
-            assert i["label"] and i["advice"]
+def test_haijing_non_sme_goes_to_single_champion_with_evidence(examples):
+    a = examples["gz-haijing-heavy/2026"]
+    assert a.tier(I).status is Status.UNMET            # 公告条件: not an SME
+    assert a.next_tier == C and a.tier(C).status is Status.MANUAL_REVIEW
+    (p,) = a.plan
+    assert p.kind == "evidence" and p.closes == ("single_champion.tech_leading",)
+    assert "第 2 名" in p.action and "科技成果评价" in p.action
 
 
-@pytest.mark.parametrize("path", sorted(str(p.relative_to(COMPANIES).with_suffix(""))
-                                        for p in COMPANIES.glob("*/*.yaml")))
-def test_every_plan_item_is_in_an_appendix_c_area(path):
-    a = _example(path)
-    catalog = plan_catalog()["items"]
+def test_lingqiong_plans_against_the_rules_of_its_application(examples):
+    a = examples["gz-lingqiong-aero/2026"]
+    assert a.tier(S).ruleset == "miit-2022"             # the assessment, 2026-03-18
+    t = a.plan_target
+    assert (t.ruleset, t.apply_in) == ("miit-2026", 2028)
+    rd = [p for p in a.plan if p.metric in ("rd_ratio_y2", "rd_ratio_y3") and p.kind == "improve"]
+    assert [(p.data_year, p.due, p.money_wan, p.target) for p in rd] == [
+        (2026, "2026-12", 94, 3), (2027, "2027-12", 94, 3)]
+    # 2024 (1.82%) still counts in 2026, 2025 (1.79%) in 2026 and 2027: neither can change
+    past = [(p.data_year, p.apply_from, p.metric) for p in a.plan if p.kind == "not_recoverable"]
+    assert past == [(2024, 2027, "rd_ratio_y2"), (2025, 2028, "rd_ratio_y2")]
+    last = [p for p in a.plan if p.kind == "not_recoverable"][-1]
+    assert "2025 年" in last.action and "1.79%" in last.action and "2028" in last.action
+
+
+def test_xishuo_either_or_is_one_group_and_the_cheap_route_suffices(examples):
+    a = examples["gz-xishuo-materials/2026"]
+    items = {p.metric: p for p in a.plan if p.kind == "improve"}
+    revenue, equity = items["revenue"], items["equity_raised_2y"]
+    assert revenue.minimal and not equity.minimal
+    assert revenue.money_wan == 50 and equity.money_wan == 2000
+    assert revenue.alternatives == equity.alternatives == "srdi_sme.scale"
+    assert (revenue.current, revenue.target) == (1450, 1500)
+
+
+def test_qintang_cheapest_set_and_score_line_gaps(examples):
+    a = examples["gz-qintang-daily/2026"]
+    t = a.plan_target
+    assert t.cost_wan == Fraction(1786, 10)
+    gaps = {g.criterion: g for g in a.gaps}
+    rd = gaps["score.rd_ratio"]
+    # 72 / 4520 = 1.593%: 2% needs 90.4 万元, exactly 18.4 more (0.407 points, shown as 0.41)
+    assert rd.shortfall == "+0.41 个百分点，约 +18.4 万元，+5 分"
+    assert (rd.shortfall_value, rd.money_wan, rd.points, rd.unit) == (
+        Fraction(2) - Fraction(72 * 100, 4520), Fraction(184, 10), 5, "个百分点")
+    assert "≥2%" in rd.threshold
+    # a group short of its minimum has its own gap
+    assert (gaps["score.group.innovation"].shortfall, gaps["score.group.innovation"].points) == ("+10 分", 10)
+    assert gaps["score.group.growth"].shortfall == "+5 分"
+
+
+def test_shuobai_reporting_a_figure_comes_first(examples):
+    a = examples["gz-shuobai-materials/2026"]
+    first = a.plan[0]
+    assert (first.kind, first.metric, first.minimal, first.target) == ("data", "debt_ratio", True, 75)
+    kinds = [p.kind for p in a.plan]
+    assert kinds == sorted(kinds, key=lambda k: k != "data")
+
+
+def test_hengdun_judgement_shows_its_facts_and_goes_on(examples):
+    a = examples["gz-hengdun-security/2026"]
+    crit = next(c for c in a.tier(S).criteria if c.id == "market_share")
+    facts = {f.metric: f.value for f in crit.facts}
+    assert facts["domestic_share"] == "3.9%" and facts["domestic_rank"] == "第 9 名"
+    assert "第三方" in crit.evidence
+    j = to_json(a)
+    jc = next(c for c in j["tiers"][S]["criteria"] if c["id"] == "market_share")
+    assert {f["value"] for f in jc["facts"]} >= {"3.9%", "第 9 名"} and jc["evidence"] == crit.evidence
+    assert a.plan[0].kind == "evidence" and "3.9%" in a.plan[0].action
+    assert {p.tier for p in a.plan[1:]} == {L}
+    assert all(p.priority == "low" for p in a.plan[1:])
+
+
+# ---------------------------------------------------------------- gaps in the rule's own unit
+
+def test_compound_growth_gap_is_revenue(examples):
+    a = examples["gz-qintang-daily/2026"]
+    g = next(c for c in a.tier(L).criteria if c.id == "revenue_cagr").gap
+    # 4200 × 1.05² = 4630.5 needed in 2025 against 4520
+    assert (g.shortfall, g.unit, g.shortfall_value, g.money) == ("+110.5 万元", "万元", Fraction(2210, 20), "")
+
+
+def test_rank_gap_is_places(examples):
+    a = examples["gz-hechou-agritech/2026"]
+    rank = next(k for c in a.tier(L).criteria if c.id == "market" for k in c.children if k.id == "domestic_rank")
+    assert (rank.gap.shortfall, rank.gap.unit, rank.gap.shortfall_value) == ("需前进 3 名", "名", 3)
+
+
+def test_money_is_not_repeated_for_a_shortfall_in_money():
+    a = run({"assessed_on": "2026-05-20", "compliance.platform_score": 81,
+             "financials.2.revenue": 3000, "financials.2.main_revenue": 2900, "financials.2.rd_expense": 80})
+    g = next(k for c in a.tier(S).criteria if c.id == "rd" for k in c.children if k.id == "rd_expense_y3").gap
+    assert (g.shortfall, g.money, g.money_wan) == ("+20 万元", "", 20)
+
+
+# ---------------------------------------------------------------- every item as the contract says
+
+@pytest.mark.parametrize("name", sorted(PLAN))
+def test_items_follow_the_contract(examples, name):
+    a = examples[name]
+    on = f"{a.company.assessed_on.year}-{a.company.assessed_on.month:02d}"
+    assert [p.id for p in a.plan] == [f"p{n}" for n in range(1, len(a.plan) + 1)]
     for p in a.plan:
-        assert p.area in APPENDIX_C
-        assert p.area_label == APPENDIX_C[p.area]
-        assert p.item in catalog and catalog[p.item]["area"] == p.area
+        assert p.area in PLAN_AREAS and p.item in APPENDIX_C[p.area][1] and p.area_label == APPENDIX_C[p.area][0]
+        assert re.fullmatch(r"\d{4}-\d{2}", p.due) and p.due >= on, (p.id, p.due)
+        assert p.owner and p.priority in ("high", "medium", "low") and p.closes and p.action
+        if p.kind == "improve" and p.metric in ("rd_ratio_y3", "rd_ratio_y2", "revenue", "main_share",
+                                                "rd_expense_y2", "rd_expense_y3", "main_growth"):
+            assert p.data_year is not None and p.money_wan is not None and p.shortfall is not None, p.id
+        if p.kind in ("improve", "qualify") and p.money_wan is None:
+            assert p.estimate_wan is not None, p.id
+    # order: data first, then the minimal set, then the rest of that tier
+    target = [p for p in a.plan if p.tier == a.plan_target.tier]
+    assert [p.kind == "data" for p in target] == sorted((p.kind == "data" for p in target), reverse=True)
+    minimal = [p.id for p in target if p.minimal and p.kind != "data"]
+    rest = [p.id for p in target if not p.minimal and p.kind not in ("data",)]
+    assert not rest or not minimal or max(int(x[1:]) for x in minimal) < min(int(x[1:]) for x in rest)
+    assert set(a.plan_target.minimal_set) == {p.id for p in target if p.minimal}
 
 
-def test_every_metric_plan_item_exists():
-    catalog = plan_catalog()["items"]
-    for name, m in engine().metrics.items():
-        if m.plan:
-            assert m.plan in catalog, (name, m.plan)
-    # the metrics no Appendix C item can move: status conditions and titles, and the
-    # generic per-year ratio the report's table shows (its meaning depends on its args)
-    assert {n for n, m in engine().metrics.items() if not m.plan} == {
-        "sme", "no_incident", "platform_score", "titles_any", "year_share"}
+def _any_parents(tier_result) -> dict[str, list[str]]:
+    """criterion id -> the ids of the any-of groups above it, innermost first."""
+    out: dict[str, list[str]] = {}
+
+    def walk(c, groups):
+        out[c.id] = groups
+        for k in c.children:
+            walk(k, [c.id, *groups] if c.threshold == "任一符合" else groups)
+    for c in tier_result.criteria:
+        walk(c, [])
+    return out
 
 
-def test_every_plan_override_in_the_data_files_exists():
-    catalog = plan_catalog()["items"]
-    found = []
-    for rid in ("miit-2022", "miit-2026"):
-        for _, _, c in leaf_conditions(rid):
-            if "plan" in c:
-                found.append(c["plan"])
-        for spec in (load_ruleset_yaml(rid).get("tiers") or {}).values():
-            for g in (spec.get("score") or {}).get("groups", ()):
-                found += [i["plan"] for i in g["indicators"] if "plan" in i]
-    dims = plain_yaml().load((DATA / "dimensions.yaml").read_text(encoding="utf-8"))
-    found += [i["plan"] for d in dims.values() for i in d["indicators"] if "plan" in i]
-    assert all(p in catalog for p in found), found
+def _below(tier_result) -> dict[str, set[str]]:
+    """criterion id -> the ids of it and everything under it."""
+    out: dict[str, set[str]] = {}
+
+    def walk(c) -> set[str]:
+        ids = {c.id}
+        for k in c.children:
+            ids |= walk(k)
+        out[c.id] = ids
+        return ids
+    for c in tier_result.criteria:
+        walk(c)
+    return out
 
 
-def test_every_score_line_has_a_plan_item():
-    a = run({"distinctiveness.local_score": DROP})
-    catalog = plan_catalog()["items"]
-    for t in a.tiers:
-        if t.score is None:
+@pytest.mark.parametrize("name", sorted(PLAN))
+def test_every_open_criterion_of_the_target_is_covered(examples, name):
+    a = examples[name]
+    tier = a.tier(a.plan_target.tier)
+    closed = {c for p in a.plan for c in p.closes}
+    parents, below = _any_parents(tier), _below(tier)
+    # an any-of group is worked on when an item closes something under it (score lines included)
+    groups = {f"{tier.tier}.{g}" for g, ids in below.items()
+              if any(c.split(".")[1] in ids for c in closed if c.startswith(f"{tier.tier}."))}
+    for g in a.gaps:
+        if g.tier != a.plan_target.tier or g.status not in (Status.UNMET, Status.NEEDS_DATA):
             continue
-        for ln in t.score.lines:
-            assert ln.plan in catalog, (t.tier, ln.id, ln.plan)
+        if g.criterion.startswith("score.") or g.criterion in ("sme", "no_incident", "prerequisite"):
+            continue
+        key = f"{g.tier}.{g.criterion}"
+        # closed by an item, by an alternative of one of its any-of groups, or by time
+        # (a past year's figure that stops counting: a not_recoverable item says when)
+        # (a score condition is worked on by the items of its lines: "<tier>.score.<line>")
+        assert key in closed or any(c.startswith(f"{key}.") for c in closed) or any(
+            f"{g.tier}.{x}" in groups for x in parents.get(g.criterion, ())), (name, key)
+
+
+# ---------------------------------------------------------------- the catalogue in use
+
+def _reach_companies():
+    """Test companies whose plans use the measures the examples do not need."""
+    forced = base_dict("gz-xishuo-materials/2026.yaml")
+    forced["innovation"]["partners"] = []
+    forced["refinement"].update(management_certs=[], quality_award="none", cloud_migration=True,
+                                info_systems=["erp_oa", "crm"], digital_level=1)
+    forced["distinctiveness"]["own_brands"] = [{"year": 2025, "count": 0}]
+    forced["financials"][2]["rd_staff"] = 3                # 研发人员占比 below 5%
+    forced["honors"]["standards"] = {"international": 0, "national": 0, "industry": 0}
+    # the same with a brand, then with a certificate and a quality award: the quality
+    # points left to earn come from the other measures of that line
+    branded = copy.deepcopy(forced)
+    branded["distinctiveness"]["own_brands"] = [{"year": 2025, "count": 1}]
+    certified = copy.deepcopy(branded)
+    certified["refinement"].update(management_certs=["iso9001"], quality_award="provincial")
+    field = base_dict("gz-xishuo-materials/2025.yaml")
+    field["product"]["strategic_emerging"] = False
+    return [(forced, "miit-2022"), (branded, "miit-2022"), (certified, "miit-2022"), (field, None)]
+
+
+def test_every_appendix_c_item_is_reachable(examples):
+    seen = {(p.area, p.item) for a in examples.values() for p in a.plan}
+    for data, rules in _reach_companies():
+        a = assess(engine(), company_from_dict(data), forced=rules)
+        seen |= {(p.area, p.item) for p in a.plan}
+    every = {(area, item) for area, (_, items) in APPENDIX_C.items() for item in items}
+    assert len(every) == 19
+    assert every - seen == set()
+
+
+def test_no_wording_repeats_across_more_than_three_companies(examples):
+    by_text: dict[str, set[str]] = {}
+    for name, a in examples.items():
+        for p in a.plan:
+            by_text.setdefault(p.action, set()).add(name.split("/")[0])
+    repeated = {t: sorted(c) for t, c in by_text.items() if len(c) > 3}
+    assert repeated == {}
+    # and within one report, two items never read the same
+    for name, a in examples.items():
+        assert len({p.action for p in a.plan}) == len(a.plan), name
+
+
+def test_wordings_name_the_company(examples):
+    a = examples["gz-qintang-daily/2026"]
+    texts = " ".join(p.action for p in a.plan)
+    assert "护肤及洗护类化妆品" in texts and "4578万元" in texts and "58.1%" in texts
+
+
+# ---------------------------------------------------------------- exact scores
+
+def test_half_points_show_exactly():
+    # chiche 2025: 专精特新 (2022) scores 57 without the local score; 2.5 more is 59.5, not 60
+    data = base_dict("gz-chiche-thermal/2025.yaml")
+    data["distinctiveness"]["local_score"] = apply_decimal("2.5")
+    a = assess(engine(), company_from_dict(data))
+    t = a.tier(S)
+    assert t.score.total == Fraction(119, 2) and t.status is Status.UNMET
+    j = to_json(a)
+    assert j["tiers"][S]["score"] == 59.5
+    assert j["tiers"][S]["group_scores"]["distinctiveness"] == 2.5
+    from zjtx_site.cli.scoring import summary
+    from zjtx_site.render.environment import environment
+    from zjtx_site.render.report import History, report_context
+    assert "得分 59.5" in summary(a)
+    ctx = report_context(a, History(None, (a,)), {"radar": "", "trend": "", "rounds": ""}, "test")
+    page = environment(COMPANIES.parent).get_template("report.md.j2").render(**ctx)
+    # (a number opening a cell is escaped for Markdown: 59\.5 reads 59.5)
+    assert "总分 59\\.5 分（及格线 60 分）" in page and "| 特色化 | 2\\.5 | 15 |" in page
+    assert "总分 59.5" in page and "| 总分 60" not in page
+
+
+def apply_decimal(text: str):
+    from decimal import Decimal
+
+    return Decimal(text)
+
+
+def test_measure_counts_by_company_are_stable(examples):
+    # the same company always reads the same words (a rebuild changes nothing)
+    again = assess(engine(), examples["gz-qintang-daily/2026"].company)
+    assert [p.action for p in again.plan] == [p.action for p in examples["gz-qintang-daily/2026"].plan]
+    assert Counter(p.measure for p in again.plan)

@@ -187,7 +187,18 @@ def test_scores_within_bounds(d):
         for g in t.score.groups:
             assert 0 <= g.points <= g.best_points <= g.max_points
     assert a.grade.level in ("L1", "L2", "L3", "L4", "L5")
-    assert a.next_tier == next((t.tier for t in a.tiers if t.status is not MET), None)
+    # score-output.md: the lowest tier neither met nor held; a non-SME goes to 单项冠军
+    titles = set(d["honors"]["titles"])
+    ladder = ("innovative_sme", "srdi_sme", "little_giant")
+    held = {t for i, top in enumerate(ladder) if top in titles for t in ladder[: i + 1]}
+    held |= {"single_champion"} & titles
+    met = {t.tier for t in a.tiers if t.status is MET}
+    sme = next(c for c in a.tier("innovative_sme").criteria if c.id == "sme").status
+    path = ("single_champion",) if sme is UNMET else (*ladder, "single_champion")
+    expected = None if "single_champion" in held else next((t for t in path if t not in met | held), None)
+    assert a.next_tier == expected
+    assert a.held == tuple(t for t in (*ladder, "single_champion") if t in held)
+    assert a.ready_to_apply == tuple(t.tier for t in a.tiers if t.status is MET and t.tier not in held)
 
 
 # ---------------------------------------------------------------- monotonicity

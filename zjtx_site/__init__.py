@@ -26,6 +26,10 @@ _EXPORTS = {
     "Grade": "zjtx_site.scoring.results",
     "Gap": "zjtx_site.scoring.results",
     "PlanItem": "zjtx_site.scoring.results",
+    "PlanTarget": "zjtx_site.scoring.results",
+    "Plan": "zjtx_site.scoring.results",
+    "PlanRequest": "zjtx_site.scoring.plan.maker",
+    "Measure": "zjtx_site.scoring.plan.catalogue",
     "Criterion": "zjtx_site.scoring.results",
     "TierResult": "zjtx_site.scoring.results",
     "Assessment": "zjtx_site.scoring.results",
@@ -55,7 +59,11 @@ __all__ = [
     "Indicator",
     "Metric",
     "MetricContext",
+    "Measure",
+    "Plan",
     "PlanItem",
+    "PlanRequest",
+    "PlanTarget",
     "PluginError",
     "ResultError",
     "Span",
@@ -72,6 +80,8 @@ if TYPE_CHECKING:
     from zjtx_site.scoring.builtin.dimensions import BandDimension, dimension_data
     from zjtx_site.scoring.hookspecs import hookimpl
     from zjtx_site.scoring.metrics import Metric, MetricContext
+    from zjtx_site.scoring.plan.catalogue import Measure
+    from zjtx_site.scoring.plan.maker import PlanRequest
     from zjtx_site.scoring.results import (
         Assessment,
         Criterion,
@@ -79,7 +89,9 @@ if TYPE_CHECKING:
         Gap,
         Grade,
         Indicator,
+        Plan,
         PlanItem,
+        PlanTarget,
         TierResult,
     )
     from zjtx_site.scoring.spans import BOOL_UNKNOWN, Span, Status

@@ -28,6 +28,20 @@ SME_LADDER = TIERS[:3]
 ALL_MET = "全部符合"
 
 
+# Appendix C 高新技术企业专精特新培育方案: six areas (§8.2) and their items, in the
+# standard's order and wording. Plan items draw on these, and only these.
+APPENDIX_C = {
+    "innovation": ("创新能力提升", ("研发投入占比提升", "研发团队高效建设", "研发项目外部立项",
+                                  "研发机构能级提升", "知识产权证券化", "科技成果产业化")),
+    "quality_brand": ("质量品牌价值提升", ("质量管理体系认证", "品牌培育建设", "主导/参与标准制定",
+                                       "市场占有率提升")),
+    "digital": ("数字化赋能升级", ("数字化/信息化建设", "新业态/新模式")),
+    "financing": ("融资促进", ("保险补偿机制", "投融资获取")),
+    "integration": ("融通发展", ("产学研协同创新", "产业链上下游融通发展", "融入产业集群")),
+    "opening": ("开放合作", ("拓展市场网络", "开展国际合作")),
+}
+
+
 def next_tier_label(tier: str | None) -> str:
     """The label of a next tier, or 全部符合 when there is none."""
     return TIER_LABELS[tier] if tier else ALL_MET

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from zjtx_site.cli.codes import INCOMPLETE, OK
-from zjtx_site.scoring.fmt import fmt_number, score1
+from zjtx_site.scoring.fmt import fmt_exact, score1
 
 
 def _engine(args: argparse.Namespace):
@@ -73,7 +73,7 @@ def summary(a) -> str:
     for t in a.tiers:
         extra = ""
         if t.score is not None:
-            extra = f"，得分 {fmt_number(t.score.total)}"
+            extra = f"，得分 {fmt_exact(t.score.total)}"
         if t.route:
             extra += f"，{'评分' if t.route == 'score' else '直通'}路线"
         lines.append(f"  {t.label}：{t.status.label}（规则集 {t.ruleset}{extra}）")
@@ -81,13 +81,24 @@ def summary(a) -> str:
             for leaf in c.leaves():
                 if leaf.status.value in ("unmet", "needs_data", "manual_review"):
                     lines.append(f"    - {leaf.status.label}：{leaf.label}（现状 {leaf.value}，要求 {leaf.threshold}）")
-    from zjtx_site.vocabulary import next_tier_label
+    from zjtx_site.vocabulary import TIER_LABELS, next_tier_label
 
+    if a.held:
+        lines.append("已持有：" + "、".join(TIER_LABELS[t] for t in a.held))
+    if a.ready_to_apply:
+        lines.append("可申报：" + "、".join(TIER_LABELS[t] for t in a.ready_to_apply))
     lines.append(f"下一梯度：{next_tier_label(a.next_tier)}")
+    t = a.plan_target
+    while t is not None:
+        when = f"最早 {t.apply_in} 年申报" if t.apply_in else "三年内按现有措施无法达到"
+        lines.append(f"规划目标：{TIER_LABELS[t.tier]}（规则集 {t.ruleset}，{when}；"
+                     f"最小达标组合 {'、'.join(t.minimal_set) or '无'}）")
+        t = t.following
     if a.plan:
         lines.append("培育提升建议：")
         for p in a.plan:
-            lines.append(f"  {p.order}. [{p.area_label}] {p.item_label}：{p.advice}")
+            mark = "★" if p.minimal else " "
+            lines.append(f" {mark}{p.id} [{p.area_label} · {p.item}] {p.action}（{p.owner}，{p.due} 前）")
     for f in a.failures:
         lines.append(f"失败：{f}")
     return "\n".join(lines)

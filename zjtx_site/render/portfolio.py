@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from fractions import Fraction
 from typing import Any
 
 from zjtx_site.intake.fields import lookup
 from zjtx_site.intake.schema import COMPANY
 from zjtx_site.render.escape import Raw, md
 from zjtx_site.render.report import STATUS_MARK
-from zjtx_site.render.report import open_leaves as _open_leaves
 from zjtx_site.scoring.bands import frac
 from zjtx_site.scoring.describe import Methodology
 from zjtx_site.scoring.fmt import fmt_number, score1
@@ -26,21 +26,50 @@ from zjtx_site.vocabulary import (
 
 LEVELS = ("L1", "L2", "L3", "L4", "L5")
 INCOMPLETE = "评分不完整"
+# a near miss costs at most this share of last year's revenue (money where it converts)
+NEAR_SHARE = Fraction(3, 10)
 
 
-def near_misses(latest: list[Assessment], limit: int = 2, base: str = "") -> list[dict[str, Any]]:
-    rows = []
+def near_misses(latest: list[Assessment], limit: int = 2, base: str = "") -> tuple[list[dict[str, Any]],
+                                                                                  list[dict[str, Any]]]:
+    """临门一脚, from the minimal set: companies whose cheapest path to the next tier
+    is at most ``limit`` items to act on and can apply by next year; and, apart,
+    those whose next tier waits only on a judgement (待人工判断)."""
+    near, judged = [], []
     for a in latest:
-        if a.next_tier is None or not a.complete:
+        t = a.plan_target
+        if a.next_tier is None or not a.complete or t is None or t.tier != a.next_tier or t.apply_in is None:
             continue
-        t = a.tier(a.next_tier)
-        leaves = [x for c in t.criteria for x in _open_leaves(c)]
-        if 1 <= len(leaves) <= limit:
-            c = a.company
-            rows.append({"link": Raw(f"[{_md_text(c.basic.name)}]({base}companies/{c.company_id}/{c.round}.md)"),
-                         "level": a.grade.level, "tier": TIER_LABELS[a.next_tier], "count": len(leaves),
-                         "gaps": "；".join(f"{x.label}（现状 {x.value}）" for x in leaves)})
-    return sorted(rows, key=lambda r: (r["count"], r["level"], str(r["link"])))
+        items = {p.id: p for p in a.plan}
+        chosen = [items[i] for i in t.minimal_set]
+        c = a.company
+        link = Raw(f"[{_md_text(c.basic.name)}]({base}companies/{c.company_id}/{c.round}.md)")
+        acts = [p for p in chosen if p.kind != "evidence"]
+        judgement = any(p.kind == "evidence" for p in chosen)
+        if judgement and all(p.kind == "data" for p in acts):
+            judged.append({"link": link, "level": a.grade.level, "tier": TIER_LABELS[a.next_tier],
+                           "apply_in": t.apply_in,
+                           "what": "；".join(g.label for p in chosen if p.kind == "evidence" for g in p.gaps) or "—",
+                           "data": "、".join(p.id for p in acts) or "—"})
+            continue
+        money = sum((p.money_wan for p in acts if p.money_wan is not None), Fraction(0))
+        if len(acts) > limit or t.apply_in > c.assessed_on.year + 1 or money > NEAR_SHARE * Fraction(
+                c.financials[-1].revenue):
+            continue
+        near.append({"link": link, "level": a.grade.level, "tier": TIER_LABELS[a.next_tier], "count": len(acts),
+                     "apply_in": t.apply_in,
+                     "gaps": "；".join(f"{p.id} {_short(p)}" for p in acts),
+                     "money": f"约 {fmt_number(money, 1)} 万元" if money else "—"})
+    near.sort(key=lambda r: (r["count"], r["apply_in"], r["level"], str(r["link"])))
+    judged.sort(key=lambda r: (r["apply_in"], r["level"], str(r["link"])))
+    return near, judged
+
+
+def _short(p: Any) -> str:
+    from zjtx_site.render.plan import change_text
+
+    label = next((g.label for g in p.gaps), p.item)
+    return f"{label}（{change_text(p)}）"
 
 
 def _md_text(s: str) -> str:
@@ -54,7 +83,7 @@ def portfolio_context(latest: list[Assessment], charts: dict[str, str], *, base:
                       footer: dict[str, str] | None = None) -> dict[str, Any]:
     """``base`` prefixes links for pages below the site root (rounds/<r>.md)."""
     levels = Counter(a.grade.level for a in latest if a.grade is not None)
-    fields = Counter()
+    fields: Counter[str] = Counter()
     mic = lookup(COMPANY, "product.mic_fields")
     for a in latest:
         for f in a.company.product.mic_fields or ():
@@ -63,8 +92,13 @@ def portfolio_context(latest: list[Assessment], charts: dict[str, str], *, base:
             fields["（不属于十大领域）"] += 1
     funnel = []
     for tier in TIERS:
-        counts = Counter(t.status for a in latest for t in a.tiers if t.tier == tier)
-        funnel.append({"label": TIER_LABELS[tier], **{s.value: counts.get(s, 0) for s in Status}})
+        # held or met counts once: a title held is not lost by a stricter rule (cannot invert)
+        held = sum(tier in a.held for a in latest)
+        ready = sum(tier in a.ready_to_apply for a in latest)
+        # an incomplete assessment (--keep-going) may lack the tier: counted nowhere
+        counts = Counter(t.status for a in latest if tier not in a.held for t in a.tiers if t.tier == tier)
+        funnel.append({"label": TIER_LABELS[tier], "have": held + ready, "held": held, "ready": ready,
+                       **{s.value: counts.get(s, 0) for s in Status if s is not Status.MET}})
     table = []
     for a in sorted(latest, key=lambda x: (level_of(x), x.company.company_id), reverse=False):
         c = a.company
@@ -82,9 +116,10 @@ def portfolio_context(latest: list[Assessment], charts: dict[str, str], *, base:
             "scores": [scores.get(k, "—") for k in DIMENSIONS],
         })
     by_level = {lv: [r for r in table if r["level"] == lv] for lv in LEVELS}
+    near, judged = near_misses(latest, base=base)
     return {"count": len(latest), "levels": [{"level": lv, "count": levels.get(lv, 0)} for lv in LEVELS],
             "fields": sorted(fields.items(), key=lambda kv: (-kv[1], kv[0])), "funnel": funnel,
-            "near": near_misses(latest, base=base), "table": table, "by_level": by_level,
+            "near": near, "judged": judged, "table": table, "by_level": by_level,
             "title": title or "企业总览", "rounds": rounds or [], "footer": footer or {},
             "dimension_labels": [DIMENSION_LABELS[k] for k in DIMENSIONS],
             "tier_labels": [TIER_LABELS[t] for t in TIERS],
@@ -136,7 +171,7 @@ def methodology_context(m: Methodology) -> dict[str, Any]:
     sets = []
     for rid in sorted(rulesets):
         rs = rulesets[rid]
-        tiers = []
+        tiers: list[dict[str, Any]] = []
         for tier in TIERS:
             spec = rs.tiers[tier]
             if rs.origin[tier] != rs.id:

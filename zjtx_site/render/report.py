@@ -19,9 +19,10 @@ from zjtx_site.intake.schema import COMPANY
 from zjtx_site.render.changes import data_changes, tier_columns
 from zjtx_site.render.escape import Raw
 from zjtx_site.render.evidence import criterion_fields
+from zjtx_site.render.plan import plan_context, target_lines
 from zjtx_site.render.summary import executive_summary
 from zjtx_site.scoring.figures import YEAR_RATIOS, year_ratio_name
-from zjtx_site.scoring.fmt import fmt_number, score1
+from zjtx_site.scoring.fmt import fmt_exact, fmt_number, score1
 from zjtx_site.scoring.results import Assessment, Criterion
 from zjtx_site.scoring.spans import Status
 from zjtx_site.version import __version__
@@ -329,7 +330,9 @@ def manual_items(a: Assessment) -> list[dict[str, str]]:
             for leaf in c.leaves():
                 if leaf.status is Status.MANUAL_REVIEW:
                     out.append({"tier": TIER_LABELS.get(t.tier, t.label), "label": leaf.label,
-                                "note": leaf.note or "规则没有给出可计算的标准"})
+                                "note": leaf.note or "规则没有给出可计算的标准",
+                                "facts": "；".join(f"{f.label} {f.value}" for f in leaf.facts) or "—",
+                                "evidence": leaf.evidence or "—"})
     return out
 
 
@@ -415,13 +418,16 @@ def history_context(a: Assessment, h: History) -> dict[str, Any] | None:
             verdict[(g.tier, g.criterion)] = "open"
     plan_done, plan_open, plan_rules = [], [], []
     for p in prev.plan:
+        if not p.gaps or p.kind == "not_recoverable":      # nothing to carry out
+            continue
         v = {verdict.get((g.tier, g.criterion), "open") for g in p.gaps}
+        name = f"{p.id} {p.item}"
         if "open" in v:
-            plan_open.append(p.item_label)
+            plan_open.append(name)
         elif v == {"superseded"}:
-            plan_rules.append(p.item_label)
+            plan_rules.append(name)
         else:
-            plan_done.append(p.item_label)
+            plan_done.append(name)
     grade_before, grade_now = prev.grade.level, a.grade.level
     return {
         "round": prev.company.round,
@@ -442,47 +448,6 @@ def history_context(a: Assessment, h: History) -> dict[str, Any] | None:
 
 
 # the page ------------------------------------------------------------------------
-
-def plan_steps(a: Assessment) -> tuple[list[dict[str, Any]], list[str]]:
-    """The plan in steps along the tier path: the tiers the plan aims at, in the
-    order the plan maker took their gaps, each with the items that serve it
-    first (an item closing gaps of two tiers is listed under the first)."""
-    targets: list[str] = []
-    for g in a.gaps:
-        if g.tier not in targets:
-            targets.append(g.tier)
-    for p in a.plan:
-        for g in p.gaps:
-            if g.tier not in targets:
-                targets.append(g.tier)
-    steps: dict[str, dict[str, Any]] = {}
-    for n, tier in enumerate(targets, 1):
-        t = a.tier(tier)
-        why = "下一梯度" if tier == a.next_tier else (
-            f"{a.grade.level} 级服务路径的对标梯度" if tier in a.grade.path_tiers else "路径上的梯度")
-        steps[tier] = {"n": n, "tier": tier, "label": t.label, "status": STATUS_MARK[t.status], "why": why,
-                       "items": []}
-    for p in a.plan:
-        tiers = [g.tier for g in p.gaps]
-        first = min(tiers, key=targets.index) if tiers else targets[0]
-        also = [TIER_LABELS[x] for x in targets if x in tiers and x != first]
-        steps[first]["items"].append({
-            "order": p.order, "area": p.area_label, "item": p.item_label, "advice": p.advice,
-            "serves": "、".join([TIER_LABELS[first]] + also),
-            "gaps": [{"tier": TIER_LABELS[x.tier], "label": x.label, "value": x.value, "threshold": x.threshold,
-                      "status": STATUS_MARK[x.status],
-                      "shortfall": "；".join(y for y in (x.shortfall, x.money) if y) or "—"} for x in p.gaps]})
-    if not a.plan:
-        return [], [TIER_LABELS[t] for t in targets]
-    for tier, step in steps.items():
-        if not step["items"]:
-            covered = any(g.tier == tier for p in a.plan for g in p.gaps)
-            step["empty"] = ("这一梯度的差距由前面步骤的措施一并弥补。" if covered else
-                             "这一梯度的差距没有附录 C 措施可以弥补，见下方“其他差距”。")
-        else:
-            step["empty"] = ""
-    return list(steps.values()), [TIER_LABELS[t] for t in targets]
-
 
 def appendix_b_rows(a: Assessment) -> list[dict[str, str]]:
     rows = []
@@ -565,14 +530,14 @@ def report_context(a: Assessment, h: History, charts: dict[str, str],
         score = None
         if t.score is not None:
             score = {
-                "total": fmt_number(t.score.total), "pass": fmt_number(t.score.pass_mark),
-                "best": fmt_number(t.score.best_total) if t.score.best_total != t.score.total else "",
+                "total": fmt_exact(t.score.total), "pass": fmt_number(t.score.pass_mark),
+                "best": fmt_exact(t.score.best_total) if t.score.best_total != t.score.total else "",
                 "lines": [{"group": next(gr.label for gr in t.score.groups if gr.key == ln.group),
                            "label": ln.label, "value": ln.value, "points": fmt_number(ln.points),
                            "max": fmt_number(ln.max_points), "bands": ln.bands,
                            "status": indicator_verdict(ln.points, ln.max_points, ln.status)}
                           for ln in t.score.lines],
-                "groups": [{"label": gr.label, "points": fmt_number(gr.points), "max": fmt_number(gr.max_points),
+                "groups": [{"label": gr.label, "points": fmt_exact(gr.points), "max": fmt_number(gr.max_points),
                             "min": "—" if gr.minimum is None else fmt_number(gr.minimum),
                             "ok": "—" if gr.minimum is None else (
                                 "○ 达到" if gr.points >= gr.minimum else
@@ -584,11 +549,10 @@ def report_context(a: Assessment, h: History, charts: dict[str, str],
                       "route": {"score": "评分路线", "direct": "直通条件"}.get(t.route or "", ""),
                       "rows": rows, "score": score,
                       "open": sum(len(open_leaves(x)) for x in t.criteria)})
-    steps, targets = plan_steps(a)
-    planned = {(x.tier, x.criterion) for p in a.plan for x in p.gaps}
+    covered = {(g.tier, g.criterion) for p in a.plan for g in p.gaps}
     other_gaps = [{"tier": TIER_LABELS[x.tier], "label": x.label, "value": x.value, "threshold": x.threshold,
                    "status": STATUS_MARK[x.status]}
-                  for x in a.gaps if (x.tier, x.criterion) not in planned]
+                  for x in a.gaps if (x.tier, x.criterion) not in covered]
     # only rounds before this one: a published round's page never changes when new data lands
     earlier = []
     for r in h.rounds:
@@ -610,13 +574,14 @@ def report_context(a: Assessment, h: History, charts: dict[str, str],
         "revenue": fmt_number(g.revenue),
         "path": path,
         "next_tier": TIER_LABELS[a.next_tier] if a.next_tier else "已符合全部梯度",
+        "target": target_lines(a),
         "tier_glance": [{"label": t.label, "status": STATUS_MARK[t.status], "ruleset": t.ruleset,
                          "reason": t.ruleset_reason} for t in a.tiers],
         "rulesets": ", ".join(a.rulesets),
         "version": __version__,
         "digest": c.digest[:12],
         "data_revision": data_revision,
-        "summary": executive_summary(a, fields),
+        "summary": executive_summary(a),
         "pdf_link": Raw(f'<p class="zjtx-pdf-link" data-search-exclude><a href="../../{pdf_path(c)}">'
                         '下载 PDF 版（A4，可打印）</a></p>'),
         "source": company_file(c.company_id, c.round),
@@ -639,9 +604,7 @@ def report_context(a: Assessment, h: History, charts: dict[str, str],
         "incomplete": [d.label for d in a.dimensions if not d.complete],
         "appendix_b": appendix_b_rows(a),
         "tiers": tiers,
-        "plan": [dict(p, items=p["items"]) for p in steps],
-        "plan_count": len(a.plan),
-        "targets": targets,
+        "plan": plan_context(a),
         "other_gaps": other_gaps,
         "history": history_context(a, h),
         "missing": missing,

@@ -220,11 +220,13 @@ def overview_pages(env: jinja2.Environment, base: str, by_company: dict[str, lis
                 ctx["paging"] = {"script": Raw(prefix + script), "key": Raw(script), "total": len(ctx["table"]),
                                  "size": paging.PAGE_SIZE}
                 ctx["table"] = ctx["table"][: paging.PAGE_SIZE]
-                ctx["near_total"] = len(ctx["near"])       # the closest ones: the list grows with the portfolio
+                # the closest ones: these lists grow with the portfolio
+                ctx["near_total"], ctx["judged_total"] = len(ctx["near"]), len(ctx["judged"])
                 ctx["near"] = ctx["near"][: paging.NEAR_SHOWN]
+                ctx["judged"] = ctx["judged"][: paging.NEAR_SHOWN]
             else:
                 ctx["paging"] = None
-                ctx["near_total"] = len(ctx["near"])
+                ctx["near_total"], ctx["judged_total"] = len(ctx["near"]), len(ctx["judged"])
             return env.get_template("portfolio.md.j2").render(**ctx).encode("utf-8")
 
         script = paging.rows_script_path(page)

@@ -1,9 +1,8 @@
 """The executive summary: one page of prose a client reads first.
 
-Each statement has its own function, fed only by the Assessment (and the
-fields its criteria read, for the year of application), so that when the
-Assessment gains ``held``, ``ready_to_apply`` and ``plan_target`` a
-statement switches to the new field without touching the others:
+Each statement has its own function, fed only by the Assessment: its
+``held``, ``ready_to_apply`` and ``plan_target`` (score-output.md), and the
+plan items with their owners and due months:
 
 - :func:`standing`: the L level, the titles held, what can be applied for now;
 - :func:`strengths_and_weaknesses`: the two strongest and two weakest dimensions;
@@ -13,16 +12,12 @@ statement switches to the new field without touching the others:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from zjtx_site.render.evidence import financial_years
 from zjtx_site.scoring.fmt import fmt_number, round_half_up
-from zjtx_site.scoring.results import Assessment, Criterion, DimensionResult, Indicator
+from zjtx_site.scoring.results import Assessment, DimensionResult, Indicator, PlanItem, PlanTarget
 from zjtx_site.scoring.spans import Status
-from zjtx_site.vocabulary import SME_LADDER, TIER_LABELS, TIERS
-
-OPEN = (Status.UNMET, Status.NEEDS_DATA, Status.MANUAL_REVIEW)
+from zjtx_site.vocabulary import TIER_LABELS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,37 +33,18 @@ def _score(d: DimensionResult) -> str:
     return f"{round_half_up(d.score, 1)} 分"
 
 
-def held_tiers(a: Assessment) -> tuple[str, ...]:
-    """Tiers whose title the company holds: a higher title of the SME ladder
-    counts for the lower ones (score-output.md ``held``)."""
-    titles = set(getattr(a.company.honors, "titles", None) or ())
-    held = set(titles & set(TIERS))
-    for i, t in enumerate(SME_LADDER):
-        if t in titles:
-            held.update(SME_LADDER[:i])
-    return tuple(t for t in TIERS if t in held)
-
-
-def ready_to_apply(a: Assessment) -> tuple[str, ...]:
-    """Tiers met now and not held, lowest first (score-output.md ``ready_to_apply``)."""
-    held = held_tiers(a)
-    return tuple(t.tier for t in a.tiers if t.status is Status.MET and t.tier not in held)
-
-
 def _labels(tiers: tuple[str, ...] | list[str]) -> str:
     return "、".join(TIER_LABELS.get(t, t) for t in tiers)
 
 
 def standing(a: Assessment) -> str:
     g = a.grade
-    held = held_tiers(a)
     met = [t.tier for t in a.tiers if t.status is Status.MET]
-    ready = ready_to_apply(a)
     parts = [f"企业属 {g.level} 级（上年度营业收入 {fmt_number(g.revenue)} 万元，{g.band}；{g.field_note}）。"]
-    parts.append(f"已持有称号：{_labels(held)}。" if held else "尚未持有梯度培育称号。")
+    parts.append(f"已持有称号：{_labels(a.held)}。" if a.held else "尚未持有梯度培育称号。")
     parts.append(f"本轮评价符合{_labels(met)}。" if met else "本轮评价尚未符合任何梯度。")
-    if ready:
-        parts.append(f"可申报：{_labels(ready)}，本年度即可准备申报材料。")
+    if a.ready_to_apply:
+        parts.append(f"可申报：{_labels(a.ready_to_apply)}，本年度即可准备申报材料。")
     elif met:
         parts.append("可申报：暂无，符合的梯度均已持有称号。")
     else:
@@ -101,114 +77,64 @@ def strengths_and_weaknesses(a: Assessment) -> str:
     return text + ("；".join(losses) + "。" if losses else "")
 
 
-def next_target(a: Assessment) -> str | None:
-    """The tier the plan cultivates towards."""
-    return a.next_tier
+def _minimal(a: Assessment, target: PlanTarget) -> list[PlanItem]:
+    return [p for p in a.plan if p.id in target.minimal_set]
 
 
-def open_conditions(c: Criterion) -> list[str]:
-    """What a criterion still needs, in words; an any-of group is one need."""
-    if c.status not in OPEN:
-        return []
-    if not c.children:
-        need = c.label
-        extra = ""
-        if c.gap is not None:
-            # the money equivalent only when it says something the shortfall does not
-            money = c.gap.money if c.gap.money.removeprefix("约 ") != c.gap.shortfall else ""
-            extra = "；".join(x for x in (c.gap.shortfall, money) if x)
-        if c.status is Status.MANUAL_REVIEW:
-            return [f"{need}（待人工判断，需准备证明材料）"]
-        if c.status is Status.NEEDS_DATA:
-            return [f"{need}（待补充数据）"]
-        return [f"{need}（企业现状 {c.value}" + (f"，还差 {extra}" if extra else "") + "）"]
-    kids = [x for k in c.children for x in open_conditions(k)]
-    if c.threshold == "任一符合" and len(kids) > 1:
-        return ["以下任一：" + "；或".join(kids)]
-    return kids
-
-
-def application_year(a: Assessment, fields: Mapping[tuple[str, str], tuple[str, ...]], tier: str) -> int:
-    """The earliest year an application for ``tier`` can succeed, estimated
-    from the financial years its unmet criteria read: an application in year
-    Y is judged on the accounts up to Y-1, so a single past year's figure
-    can only change by leaving the window; other conditions can be settled
-    within the assessment year."""
-    c = a.company
-    years = [y.year for y in (c.financials or ())]
-    year = c.assessed_on.year
-    if not years:
-        return year
-    last = years[-1]
-    for crit in a.tier(tier).criteria:
-        for leaf in _open_leaves(crit):
-            if leaf.status is not Status.UNMET:
-                continue
-            read = sorted({y for p in fields.get((tier, leaf.id), ()) for y in financial_years(p, years)})
-            if not read:
-                continue
-            offset = last - read[0] if len(read) == 1 else 0
-            year = max(year, last + 2 + offset)
-    return year
-
-
-def _open_leaves(c: Criterion) -> list[Criterion]:
-    if c.status not in OPEN:
-        return []
-    if not c.children:
-        return [c]
-    kids = [x for k in c.children for x in _open_leaves(k)]
-    if c.threshold == "任一符合":
-        # one alternative suffices: the one that can be met soonest is counted
-        return kids[:0] if any(not _open_leaves(k) for k in c.children) else kids[:1]
-    return kids
-
-
-def earliest_application(a: Assessment, fields: Mapping[tuple[str, str], tuple[str, ...]]) -> tuple[str, int | None]:
-    tier = next_target(a)
-    if tier is None:
-        return "企业已符合全部梯度，建议巩固优势，按 §8.2 向上市企业方向推进。", None
-    t = a.tier(tier)
-    needs = [x for c in t.criteria for x in open_conditions(c)]
-    year = application_year(a, fields, tier)
-    when = (f"最早可于 {year} 年申报" if year > a.company.assessed_on.year else
-            f"条件满足后本年度（{year} 年）即可申报")
+def earliest_application(a: Assessment) -> tuple[str, int | None]:
+    """The next tier, the earliest year its application can succeed (under the rules in
+    force then), and the cheapest set of measures that gets it there."""
+    t = a.plan_target
+    if a.next_tier is None:
+        return "企业已持有制造业单项冠军称号，不再设梯度培育目标，建议巩固优势，按 §8.2 向上市企业方向推进。", None
+    label = TIER_LABELS[a.next_tier]
+    if t is None or t.tier != a.next_tier:
+        return f"下一梯度为{label}。", None
+    if t.apply_in is None:
+        return (f"下一梯度为{label}：按现有数据和可采取的措施，三年内尚不能达到；差距和建议见第四部分。"), None
+    year = t.apply_in
+    when = (f"最早可于 {year} 年申报" if year > a.company.assessed_on.year else f"条件满足后本年度（{year} 年）即可申报")
     if year > a.company.assessed_on.year:
         when += f"（须以 {year - 1} 年度财务数据达标）"
-    if not needs:
-        return f"下一梯度为{t.label}：{when}。", year
-    return (f"下一梯度为{t.label}：{when}。还需满足 {len(needs)} 项条件：" + "；".join(needs) + "。"), year
+    items = _minimal(a, t)
+    text = f"下一梯度为{label}：{when}。"
+    if items:
+        # a money equivalent (revenue to add, R&D to spend), not an investment budget
+        money = f"，折合金额约 {fmt_number(t.cost_wan, 0)} 万元" if t.cost_wan else ""
+        if len(items) <= 3:         # the same items open the list below: name them once
+            text += f"达标所需的最少措施共 {len(items)} 项{money}，即下列措施" + "、".join(
+                f"第 {n} 项" for n in range(1, len(items) + 1)) + "。"
+        else:
+            text += (f"达标所需的最少措施共 {len(items)} 项{money}：" + "；".join(p.action.rstrip("。") for p in items)
+                     + "。")
+    else:
+        text += "目前没有须由企业改进的条件。"
+    if t.following is not None:
+        f = t.following
+        text += (f"{label}只待评审人工判断；之后对准{TIER_LABELS[f.tier]}"
+                 + (f"，最早 {f.apply_in} 年申报。" if f.apply_in else "。"))
+    return text, year
 
 
 def top_measures(a: Assessment) -> tuple[str, ...]:
-    """The plan's first items; then evidence and data for the next tier's open
-    conditions; then the biggest point losses of the weakest dimensions."""
-    out: list[str] = []
-    for p in a.plan[:3]:
-        gaps = "、".join(g.label + (f"（{g.shortfall}）" if g.shortfall else "") for g in p.gaps[:2])
-        out.append(f"{p.area_label}·{p.item_label}：{p.advice}" + (f"对应差距：{gaps}。" if gaps else ""))
-    tier = next_target(a)
-    if tier is not None:
-        for leaf in (x for c in a.tier(tier).criteria for x in _open_leaves(c)):
-            if len(out) >= 3:
-                break
-            if leaf.status is Status.MANUAL_REVIEW:
-                out.append(f"准备{leaf.label}的证明材料（如第三方市场占有率证明），供评审人工判断。")
-            elif leaf.status is Status.NEEDS_DATA:
-                out.append(f"补充“{leaf.label}”所需的数据，以确定{TIER_LABELS.get(tier, tier)}的结论。")
-    ranked = sorted(a.dimensions, key=lambda d: (d.score, d.key))
-    losses = sorted((i for d in ranked for i in d.indicators if i.points < i.max_points and i.gap),
-                    key=lambda i: -(i.max_points - i.points))
-    for i in losses:
-        if len(out) >= 3:
-            break
-        more = fmt_number(i.max_points - i.points)
-        out.append(f"改进“{i.label}”：企业现状 {i.value}；{i.gap}（还可增加 {more} 分）。")
-    return tuple(out[:3])
+    """The three measures that matter most: the minimal set first, then by priority,
+    each with who does it and by when."""
+    minimal = set(a.plan_target.minimal_set) if a.plan_target else set()
+    rank = {"high": 0, "medium": 1, "low": 2}
+    ordered = sorted(a.plan, key=lambda p: (p.id not in minimal, rank.get(p.priority, 3)))
+    out = [f"{p.action.rstrip('。')}（建议负责：{p.owner}；完成时限：{p.due}）。" for p in ordered[:3]]
+    if len(out) < 3:
+        ranked = sorted(a.dimensions, key=lambda d: (d.score, d.key))
+        losses = sorted((i for d in ranked for i in d.indicators if i.points < i.max_points and i.gap),
+                        key=lambda i: -(i.max_points - i.points))
+        for i in losses[: 3 - len(out)]:
+            more = fmt_number(i.max_points - i.points)
+            out.append(f"改进“{i.label}”：企业现状 {i.value}；{i.gap}（六维诊断还可增加 {more} 分）。")
+    return tuple(out)
 
 
-def executive_summary(a: Assessment, fields: Mapping[tuple[str, str], tuple[str, ...]]) -> Summary:
-    application, year = earliest_application(a, fields)
+def executive_summary(a: Assessment) -> Summary:
+    application, year = earliest_application(a)
     return Summary(standing=standing(a), dimensions=strengths_and_weaknesses(a), application=application,
                    measures=top_measures(a), apply_in=year)
 
@@ -217,8 +143,6 @@ __all__ = [
     "Summary",
     "earliest_application",
     "executive_summary",
-    "held_tiers",
-    "ready_to_apply",
     "standing",
     "strengths_and_weaknesses",
     "top_measures",

@@ -207,4 +207,4 @@ def indicator_metrics(spec: dict) -> list[str]:
     return names
 
 
-__all__ = ["Scored", "SpecError", "frac", "score_indicator", "indicator_metrics", "Span"]
+__all__ = ["Scored", "Span", "SpecError", "frac", "indicator_metrics", "score_indicator"]

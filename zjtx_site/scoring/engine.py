@@ -21,7 +21,10 @@ from zjtx_site.scoring import host as plugins
 from zjtx_site.scoring.describe import Methodology, describe_registry
 from zjtx_site.scoring.figures import derive
 from zjtx_site.scoring.metrics import MetricContext
-from zjtx_site.scoring.results import Assessment, TierResult
+from zjtx_site.scoring.plan.catalogue import CatalogueError, check_metrics
+from zjtx_site.scoring.plan.maker import PlanRequest
+from zjtx_site.scoring.plan.target import choose_next, held_tiers, ready_to_apply
+from zjtx_site.scoring.results import Assessment, Plan, TierResult
 from zjtx_site.scoring.rules import (
     RuleSet,
     TierContext,
@@ -29,7 +32,6 @@ from zjtx_site.scoring.rules import (
     load_ruleset_file,
     resolve,
 )
-from zjtx_site.scoring.spans import Status
 from zjtx_site.scoring.yamldata import load_data
 from zjtx_site.vocabulary import DIMENSIONS, TIERS
 
@@ -49,6 +51,13 @@ class Engine:
     def metrics(self):
         return self.registry.metric_table()
 
+    @property
+    def measures(self) -> tuple:
+        """The plan catalogue: plugins' measures first, then the built-in ones."""
+        regs = list(self.registry.measures.values())
+        return tuple(r.obj for r in regs if not plugins._builtin(r.plugin)) + tuple(
+            r.obj for r in regs if plugins._builtin(r.plugin))
+
 
 def make_engine(project: Path | None = None, extra: list | None = None) -> Engine:
     reg = plugins.load(project, extra)
@@ -62,7 +71,12 @@ def make_engine(project: Path | None = None, extra: list | None = None) -> Engin
         rulesets = resolve(raw, reg.metric_table())
     except ValueError as exc:
         raise plugins.PluginError(f"规则集数据有误：{exc}") from None
-    return Engine(reg, rulesets)
+    engine = Engine(reg, rulesets)
+    try:
+        check_metrics(engine.measures, reg.metric_table())
+    except CatalogueError as exc:
+        raise plugins.PluginError(str(exc)) from None
+    return engine
 
 
 def choose(engine: Engine, assessed_on: date, forced: str | None) -> tuple[RuleSet, str]:
@@ -123,17 +137,25 @@ def assess(engine: Engine, company: Any, *, forced: str | None = None,
             continue
         tiers.append(result)
         earlier[tier] = result
-    next_tier = next((t.tier for t in tiers if t.status is not Status.MET), None)
-    gaps, plan = (), ()
+    # the target (score-output.md): held titles, what can be applied for now, the next tier
+    held = held_tiers(company.honors.titles)
+    ready = ready_to_apply(tiers, held)
+    next_tier = choose_next(tiers, held, ctx.get("sme"))
+    plan = Plan(target=None, gaps=(), items=())
     if grade is not None and len(tiers) == len(TIERS):
         p = reg.plan_makers["plan"]
-        made = guarded(p.plugin, "make()", guard.plan, p.obj.make, company, grade, tuple(tiers), next_tier)
+        request = PlanRequest(company=company, grade=grade, tiers=tuple(tiers), held=held, ready_to_apply=ready,
+                              next_tier=next_tier, rulesets=engine.rulesets, forced=forced,
+                              metrics=engine.metrics, measures=engine.measures)
+        made = guarded(p.plugin, "make()", guard.plan, p.obj.make, request)
         if made is not None:
-            gaps, plan = made
+            plan = made
     used = tuple(sorted({t.ruleset for t in tiers}))
     return Assessment(company=company, grade=grade, dimensions=tuple(dims), tiers=tuple(tiers),
-                      next_tier=next_tier, gaps=tuple(gaps), plan=tuple(plan), rulesets=used,
-                      interpretations=interpretations(), failures=tuple(failures), figures=derive(ctx))
+                      next_tier=next_tier, gaps=plan.gaps, plan=plan.items, rulesets=used,
+                      interpretations=interpretations(), failures=tuple(failures), figures=derive(ctx),
+                      held=held, ready_to_apply=ready, plan_target=plan.target,
+                      ruleset_titles=tuple(sorted((k, rs.title) for k, rs in engine.rulesets.items())))
 
 
 def methodology(engine: Engine) -> Methodology:

@@ -36,12 +36,48 @@ def _fmt_rounded(x: Fraction | Decimal, places: int) -> str:
     return "0" if text == "-0" else text
 
 
+def _terminating(x: Fraction) -> bool:
+    d = x.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    return d == 1
+
+
+def exact_decimal(x: Fraction | int) -> Decimal:
+    """The exact decimal of a terminating fraction (59.5 stays 59.5: no rounding);
+    a fraction that never terminates (1/3) is given to 6 places."""
+    x = Fraction(x)
+    if x.denominator == 1:
+        return Decimal(x.numerator)
+    if not _terminating(x):
+        return round_half_up(x, 6)
+    d = Decimal(x.numerator) / Decimal(x.denominator)   # exact: the context has 28 digits
+    return d.normalize() if d == d.to_integral_value() else d
+
+
+def fmt_exact(x: Fraction | int) -> str:
+    """A score as shown: the exact figure, 59.5 never 60."""
+    text = format(exact_decimal(x), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def exact_number(x: Fraction | int) -> int | float:
+    """A score for JSON: an integer when whole, otherwise its exact decimal."""
+    x = Fraction(x)
+    if x.denominator == 1:
+        return x.numerator
+    return float(exact_decimal(x))
+
+
 def score1(x: Fraction) -> float:
     """A 0–100 score with one decimal, for the JSON contract."""
     return float(round_half_up(x, 1))
 
 
-def fmt_span(m: "Metric", s: "Span") -> str:
+def fmt_span(m: Metric, s: Span) -> str:
     if m.display is not None:
         return m.display(s)
     v = s.value      # None exactly when the span is not a known point

@@ -28,7 +28,9 @@ from zjtx_site.scoring.results import (
     Gap,
     Grade,
     Indicator,
+    Plan,
     PlanItem,
+    PlanTarget,
     TierResult,
 )
 from zjtx_site.scoring.spans import Status
@@ -115,10 +117,10 @@ def grade(g: Any) -> str:
 
 
 def plan(made: Any) -> str:
-    ok = (isinstance(made, tuple) and len(made) == 2
-          and isinstance(made[0], tuple) and all(type(g) is Gap for g in made[0])
-          and isinstance(made[1], tuple) and all(type(p) is PlanItem for p in made[1]))
-    return "" if ok else f"应返回 (gaps, plan) 二元组（Gap 与 PlanItem 的元组），实际返回 {_got(made)}"
+    ok = (type(made) is Plan and isinstance(made.gaps, tuple) and all(type(x) is Gap for x in made.gaps)
+          and isinstance(made.items, tuple) and all(type(x) is PlanItem for x in made.items)
+          and (made.target is None or type(made.target) is PlanTarget))
+    return "" if ok else f"应返回 Plan（PlanTarget、Gap 与 PlanItem 的元组），实际返回 {_got(made)}"
 
 
 def tier(t: Any) -> str:

@@ -80,14 +80,33 @@ def zjtx_register_grader(register):
 
 @hookspec
 def zjtx_register_plan_makers(register):
-    """Register the plan maker (standard §7.4, §8.2, Appendix C).
+    """Register the plan maker (standard §7.4, §8.2, Appendix C; rules.md §5).
 
     :param register: ``register(maker, *, replace=False)``; ``maker`` has
-        ``key = "plan"`` and ``make(company, grade, tiers, next_tier) ->
-        (gaps, plan)``: a pair ``tuple[tuple[Gap, ...], tuple[PlanItem, ...]]``
-        (every gap on the target tiers, and the ordered plan items), and
-        ``describe() -> dict`` (the Appendix C areas it plans with, in the
-        format of ``scoring/data/plan.yaml``).
+        ``key = "plan"`` and ``make(request) -> Plan``. ``request`` is a
+        :class:`zjtx_site.scoring.plan.maker.PlanRequest` (the company, its
+        grade, the four ``TierResult``, ``held``, ``ready_to_apply``,
+        ``next_tier``, every registered rule set, ``forced`` for ``--rules``,
+        the metrics and the measure catalogue); the result is a
+        :class:`zjtx_site.scoring.results.Plan` (``target``: a ``PlanTarget``
+        or ``None``, ``gaps``, and the ordered ``PlanItem`` values), and
+        ``describe() -> dict`` (the Appendix C areas and items it plans with,
+        for the methodology page).
 
-    since: 0.1
+    since: 0.1 (``make(request) -> Plan`` since 0.2)
+    """
+
+
+@hookspec
+def zjtx_register_measures(register):
+    """Register Appendix C measures for the plan catalogue (data/measures.yaml).
+
+    :param register: ``register(measure, *, replace=False)`` with a
+        :class:`zjtx_site.scoring.plan.catalogue.Measure` or a mapping in the
+        format of ``data/measures.yaml`` (checked on load; a bad entry is a
+        ``PluginError`` naming the plugin and the field). Its ``id`` is the key:
+        ``replace=True`` replaces the built-in measure of that id; a new id
+        adds a measure, which the plan considers before the built-in ones.
+
+    since: 0.2
     """

@@ -14,14 +14,16 @@ matches no plugin is an error, not a silent skip.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.metadata
 import importlib.util
 import os
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pluggy
 
@@ -30,6 +32,7 @@ from zjtx_site.scoring import hookspecs
 from zjtx_site.scoring.describe import check as check_descriptions
 from zjtx_site.scoring.guard import FAULTS
 from zjtx_site.scoring.metrics import Metric
+from zjtx_site.scoring.plan.catalogue import Measure, measure_from_dict
 from zjtx_site.scoring.sources import digest_of, local_digest, object_digest
 from zjtx_site.version import __version__
 from zjtx_site.vocabulary import DIMENSIONS
@@ -44,7 +47,7 @@ BUILTIN_MODULES = (
     "zjtx_site.scoring.builtin.rulesets",
     "zjtx_site.scoring.builtin.plan",
 )
-KINDS = ("dimensions", "metrics", "rulesets", "grader", "plan_makers")
+KINDS = ("dimensions", "metrics", "rulesets", "grader", "plan_makers", "measures")
 
 
 
@@ -78,6 +81,7 @@ class Registry:
     grader: dict[str, Registration] = field(default_factory=dict)
     plan_makers: dict[str, Registration] = field(default_factory=dict)
     allow: str = "*"     # the allow-list in force, normalised ("*": none set)
+    measures: dict[str, Registration] = field(default_factory=dict)
 
     def metric_table(self) -> dict[str, Metric]:
         return {k: r.obj for k, r in self.metrics.items()}
@@ -104,6 +108,10 @@ def _key_of(kind: str, obj: Any) -> str:
         if not isinstance(obj, Metric):
             raise TypeError("应注册 zjtx_site.scoring.metrics.Metric 实例")
         return obj.name
+    if kind == "measures":
+        if not isinstance(obj, Measure):
+            raise TypeError("应注册 Measure（或 measures.yaml 格式的映射）")
+        return obj.id
     if kind == "rulesets":
         if not isinstance(obj, (str, Path)) and not hasattr(obj, "read_text"):
             raise TypeError("应注册规则集 YAML 文件路径")
@@ -136,6 +144,11 @@ def _register_into(reg: Registry, kind: str, plugin: str) -> Callable[..., None]
 
     def register(obj: Any, *, replace: bool = False) -> None:
         try:
+            if kind == "measures":
+                if isinstance(obj, Mapping):
+                    obj = measure_from_dict(obj, f"插件 {plugin} 注册的培育措施 {obj.get('id', '')}")
+                if isinstance(obj, Measure):
+                    obj = dataclasses.replace(obj, plugin=plugin)
             key = _key_of(kind, obj)
         except (TypeError, OSError, ValueError) as exc:
             raise PluginError(f"插件 {plugin} 注册的{kind}无效：{exc}") from None

@@ -9,9 +9,10 @@ input is carried as "unknown", never as zero.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 from zjtx_site.scoring.spans import BOOL_UNKNOWN, UNKNOWN, Span
 
@@ -25,13 +26,16 @@ class Metric:
     unit: str                      # "%", "万元", "年", "项", "个", "人", "级", "分", "" (yes/no)
     evidence: str                  # the company-file keys it reads
     fn: Callable[..., Span]
-    plan: str = ""                 # Appendix C item id (data/plan.yaml)
+    plan: str = ""                 # a key of its Appendix C home, carried into gaps (plan_item); measures: data/measures.yaml
     boolean: bool = False
     # Converts a shortfall in this metric's unit into 万元 at this year's figures.
     money: Callable[[Any, Fraction], Fraction | None] | None = None
     # Maps a rule threshold into the metric's own space (compound growth).
     threshold: Callable[[Fraction], Fraction] | None = None
     display: Callable[[Span], str] | None = None
+    # For a metric compared in another space (compound growth as a ratio): the
+    # shortfall to the mapped threshold in the unit a manager acts on, and that unit.
+    shortfall_in: Callable[[Any, Fraction], tuple[Fraction, str]] | None = None
 
 
 REGISTRY: dict[str, Metric] = {}
@@ -48,7 +52,7 @@ def metric(name: str, label: str, unit: str, evidence: str, plan: str = "", **kw
 class MetricContext:
     """Metrics of one company, each computed at most once."""
 
-    def __init__(self, company: Any, registry: dict[str, Metric] | None = None):
+    def __init__(self, company: Any, registry: Mapping[str, Metric] | None = None):
         self.company = company
         self.registry = registry if registry is not None else REGISTRY
         self._cache: dict[tuple, Span] = {}
@@ -87,24 +91,47 @@ def _rd_money(c: Any, shortfall: Fraction) -> Fraction:
     return shortfall * Fraction(_y(c, 2).revenue) / HUNDRED
 
 
+def _of_year(i: int, field: str) -> Callable[[Any, Fraction], Fraction | None]:
+    """Percentage points of a figure of year i, in 万元."""
+    def conv(c: Any, shortfall: Fraction) -> Fraction | None:
+        base = getattr(_y(c, i), field)
+        return None if base is None else shortfall * Fraction(base) / HUNDRED
+    return conv
+
+
+def _cagr_revenue(c: Any, ratio: Fraction) -> tuple[Fraction, str]:
+    """Compound growth is compared as revenue₃ / revenue₁: the revenue it needs."""
+    return ratio * Fraction(_y(c, 0).revenue) - Fraction(_y(c, 2).revenue), "万元"
+
+
+def _share_money(c: Any, shortfall: Fraction) -> Fraction | None:
+    # a share point is worth main revenue / current share (the market size it implies)
+    share = c.distinctiveness.market_share[-1].domestic if c.distinctiveness.market_share else None
+    main = _y(c, 2).main_revenue
+    if not share or main is None:
+        return None
+    return shortfall * Fraction(main) / Fraction(share)
+
+
 def _window(c: Any, first_index: int) -> range:
     return range(c.financials[first_index].year, c.assessed_on.year + 1)
 
 
 # financial figures ---------------------------------------------------------
 
-@metric("revenue", "上年度营业收入", "万元", "financials[2].revenue", "market_share")
+@metric("revenue", "上年度营业收入", "万元", "financials[2].revenue", "market_share", money=lambda c, s: s)
 def _revenue(c):
     return Span.of(_y(c, 2).revenue)
 
 
-@metric("main_revenue_mean3", "近3年主营业务收入平均值", "万元", "financials[].main_revenue", "market_share")
+@metric("main_revenue_mean3", "近3年主营业务收入平均值", "万元", "financials[].main_revenue", "market_share",
+        money=lambda c, s: 3 * s)
 def _main_mean3(c):
     return Span.of(sum(Fraction(y.main_revenue) for y in c.financials) / 3)
 
 
 @metric("main_share", "主营业务收入占比", "%", "financials[2].main_revenue, financials[2].revenue",
-        "focus_main_business")
+        "focus_main_business", money=_of_year(2, "revenue"))
 def _main_share(c):
     return _ratio(_y(c, 2).main_revenue, _y(c, 2).revenue)
 
@@ -127,12 +154,14 @@ def _year_growth(c, i):
     return _growth(c, i)
 
 
-@metric("main_growth", "上年度主营业务收入增长率", "%", "financials[1..2].main_revenue", "market_share")
+@metric("main_growth", "上年度主营业务收入增长率", "%", "financials[1..2].main_revenue", "market_share",
+        money=_of_year(1, "main_revenue"))
 def _main_growth(c):
     return _growth(c, 2)
 
 
-@metric("main_growth_avg2", "近2年主营业务收入平均增长率", "%", "financials[].main_revenue", "market_share")
+@metric("main_growth_avg2", "近2年主营业务收入平均增长率", "%", "financials[].main_revenue", "market_share",
+        money=lambda c, s: _of_year(1, "main_revenue")(c, 2 * s))
 def _main_growth_avg2(c):
     g2, g3 = _growth(c, 1), _growth(c, 2)
     if not (g2.known and g3.known):
@@ -148,7 +177,8 @@ def _cagr_display(s: Span) -> str:
 
 
 @metric("revenue_cagr", "近两年营业收入复合增长率", "%", "financials[0].revenue, financials[2].revenue",
-        "market_share", threshold=lambda t: (1 + t / HUNDRED) ** 2, display=_cagr_display)
+        "market_share", threshold=lambda t: (1 + t / HUNDRED) ** 2, display=_cagr_display,
+        shortfall_in=_cagr_revenue, money=lambda c, s: s)
 def _revenue_cagr(c):
     r1, r3 = _y(c, 0).revenue, _y(c, 2).revenue
     if r1 == 0:
@@ -200,12 +230,14 @@ def _rd_staff(c):
     return _ratio(_y(c, 2).rd_staff, _y(c, 2).employees)
 
 
-@metric("net_margin", "净利润率", "%", "financials[2].net_profit, financials[2].revenue", "brand")
+@metric("net_margin", "净利润率", "%", "financials[2].net_profit, financials[2].revenue", "brand",
+        money=_of_year(2, "revenue"))
 def _net_margin(c):
     return _ratio(_y(c, 2).net_profit, _y(c, 2).revenue)
 
 
-@metric("debt_ratio", "资产负债率", "%", "financials[2].debt_ratio", "financing")
+@metric("debt_ratio", "资产负债率", "%", "financials[2].debt_ratio", "financing",
+        money=_of_year(2, "total_assets"))
 def _debt(c):
     return Span.of(_y(c, 2).debt_ratio)
 
@@ -385,7 +417,7 @@ def _last(records: Any, attr: str) -> Span:
 
 
 metric("domestic_share", "上年度主导产品全国细分市场占有率", "%", "distinctiveness.market_share[-1].domestic",
-       "market_share")(lambda c: _last(c.distinctiveness.market_share, "domestic"))
+       "market_share", money=_share_money)(lambda c: _last(c.distinctiveness.market_share, "domestic"))
 metric("international_share", "上年度主导产品国际细分市场占有率", "%",
        "distinctiveness.market_share[-1].international", "international")(
     lambda c: _last(c.distinctiveness.market_share, "international"))

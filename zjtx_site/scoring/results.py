@@ -8,12 +8,14 @@ never a zero. No presentation lives here: templates decide how it looks.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from zjtx_site.errors import ResultError
 from zjtx_site.scoring.spans import Status
+from zjtx_site.vocabulary import APPENDIX_C
 
 if TYPE_CHECKING:
     from zjtx_site.intake.model import Company
@@ -51,7 +53,7 @@ class DimensionResult:
 
     @staticmethod
     def from_indicators(key: str, label: str, indicators: tuple[Indicator, ...],
-                        plugin: str = "") -> "DimensionResult":
+                        plugin: str = "") -> DimensionResult:
         total = sum((i.max_points for i in indicators), Fraction(0))
         got = sum((i.points for i in indicators), Fraction(0))
         score = got / total * 100 if total else Fraction(0)
@@ -74,6 +76,22 @@ class Gap:
     money: str = ""            # e.g. "约 +54 万元"
     plan_item: str = ""        # Appendix C item id
     closes: Fraction = Fraction(0)   # how much of the gap is bridged, for ordering
+    # the same shortfall as figures (score-output.md): in ``unit`` (个百分点, 万元, 项,
+    # 年, 名 ...), its 万元 equivalent where it converts, the points a scored line gains
+    unit: str = ""
+    shortfall_value: Fraction | None = None
+    money_wan: Fraction | None = None
+    points: Fraction | None = None
+    current: Fraction | None = None
+    target: Fraction | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fact:
+    """A reported figure a reviewer weighs on a judgement criterion."""
+    metric: str
+    label: str
+    value: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,7 +102,7 @@ class Criterion:
     value: str
     threshold: str
     gap: Gap | None = None
-    children: tuple["Criterion", ...] = ()
+    children: tuple[Criterion, ...] = ()
     note: str = ""
     # what the rule read: metric names, and the company-file keys behind them
     # (``financials[2].debt_ratio``), so a page can name the data to supply
@@ -93,8 +111,11 @@ class Criterion:
     inputs: tuple[str, ...] = ()
     # the inputs whose absence keeps it undecided (a score: its undecided lines only)
     open_inputs: tuple[str, ...] = ()
+    # manual_review only: the figures to weigh and what settles it
+    facts: tuple[Fact, ...] = ()
+    evidence: str = ""
 
-    def leaves(self) -> tuple["Criterion", ...]:
+    def leaves(self) -> tuple[Criterion, ...]:
         if not self.children:
             return (self,)
         return tuple(x for c in self.children for x in c.leaves())
@@ -159,15 +180,72 @@ class Grade:
     path_tiers: tuple[str, ...]
 
 
+PLAN_KINDS = ("data", "evidence", "qualify", "improve", "not_recoverable")
+PRIORITIES = ("high", "medium", "low")
+PLAN_AREAS = tuple(APPENDIX_C)
+_DUE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PlanItem:
-    area: str                  # Appendix C area id
+    """One measure of the plan (score-output.md "The plan")."""
+    id: str                    # p1, p2 ... in plan order
+    kind: str                  # PLAN_KINDS
+    tier: str                  # the tier it serves (the target, or the following tier)
+    area: str                  # Appendix C area (PLAN_AREAS)
     area_label: str
-    item: str
-    item_label: str
-    advice: str
+    item: str                  # the Appendix C item it draws on, e.g. 研发投入占比提升
+    measure: str               # the catalogue entry (data/measures.yaml or a plugin's)
+    action: str                # what to do, in the company's own figures and names
+    closes: tuple[str, ...]    # "<tier>.<criterion>" it settles, "<tier>.score.<line>" for points
+    metric: str | None
+    unit: str                  # unit of current/target/shortfall ("%" means percentage points)
+    current: Fraction | None
+    target: Fraction | None
+    shortfall: Fraction | None
+    money_wan: Fraction | None     # 万元 equivalent where it converts
+    points: Fraction | None        # points gained where the rule scores
+    alternatives: str | None       # items sharing this id satisfy one criterion either way
+    priority: str
+    due: str                   # YYYY-MM
+    data_year: int | None      # the financial year whose figure must change
+    owner: str                 # suggested department
+    estimate_wan: Fraction | None = None   # rough cost where money does not convert (ranking only)
+    service: str = ""          # §7.5 association service that fits
+    changes: tuple[tuple[str, Any], ...] = ()   # the data it changes: (company-data path, value)
+    apply_from: int | None = None   # not_recoverable: the first application no longer using it
+    minimal: bool = False      # in plan_target.minimal_set
+    gaps: tuple[Gap, ...] = ()  # the assessment's gaps it closes (tracked across rounds)
+
+    def __post_init__(self) -> None:
+        if self.kind not in PLAN_KINDS:
+            raise ResultError(f"plan item {self.id}: kind {self.kind!r} not in {PLAN_KINDS}")
+        if self.priority not in PRIORITIES:
+            raise ResultError(f"plan item {self.id}: priority {self.priority!r} not in {PRIORITIES}")
+        if self.area not in PLAN_AREAS:
+            raise ResultError(f"plan item {self.id}: area {self.area!r} not in {PLAN_AREAS}")
+        if not _DUE.match(self.due):
+            raise ResultError(f"plan item {self.id}: due {self.due!r} is not YYYY-MM")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanTarget:
+    """What the plan aims at: the tier, under the rules of the application year."""
+    tier: str
+    ruleset: str
+    apply_in: int | None       # earliest application year the data can meet; None: not reachable
+    minimal_set: tuple[str, ...]   # plan item ids
+    reason: str = ""           # why this rule set and year
+    cost_wan: Fraction | None = None   # estimated total of the minimal set
+    following: PlanTarget | None = None   # the next step when the target waits only on judgement
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    """What a plan maker returns."""
+    target: PlanTarget | None
     gaps: tuple[Gap, ...]
-    order: int
+    items: tuple[PlanItem, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -198,6 +276,17 @@ class Assessment:
 
     def figure(self, name: str, year: int | None = None) -> Figure | None:
         return next((f for f in self.figures if f.name == name and f.year == year), None)
+    held: tuple[str, ...] = ()        # tiers whose title is held (a higher SME title counts)
+    ready_to_apply: tuple[str, ...] = ()   # met now and not held, lowest first
+    plan_target: PlanTarget | None = None
+    # (id, title) of every registered rule set: pages for the client name rules by title
+    ruleset_titles: tuple[tuple[str, str], ...] = ()
+
+    def rules_in_words(self, text: str) -> str:
+        """``text`` with each rule-set id replaced by its title in 《》 (ids are for the appendix)."""
+        for rid, title in sorted(self.ruleset_titles, key=lambda x: -len(x[0])):
+            text = text.replace(f"规则集 {rid}", f"《{title}》").replace(rid, f"《{title}》")
+        return text
 
     @property
     def complete(self) -> bool:

@@ -20,6 +20,7 @@ from zjtx_site.scoring.fmt import fmt_number, fmt_span
 from zjtx_site.scoring.metrics import MetricContext
 from zjtx_site.scoring.results import (
     Criterion,
+    Fact,
     Gap,
     GroupScore,
     ScoreLine,
@@ -161,6 +162,9 @@ def _check_condition(where: str, c: dict, registry: dict) -> None:
             _check_condition(where, {k: v for k, v in case.items() if k != "min"}, registry)
     if "prerequisite" in c and c["prerequisite"] not in TIERS:
         raise SpecError(f"{at}：前提条件引用了未知的梯度 {c['prerequisite']}")
+    for name in c.get("facts", ()):
+        if name not in registry:
+            raise SpecError(f"{at}：事实 facts 引用了未注册的指标 {name}")
 
 
 # evaluation -----------------------------------------------------------------
@@ -231,7 +235,7 @@ def _condition(c: dict, tc: TierContext) -> Criterion:
     if "metric" in c:
         return _metric_condition(c, tc)
     if "all" in c or "any" in c:
-        kids = tuple(_condition(x, tc) for x in c.get("all") or c.get("any"))
+        kids = tuple(_condition(x, tc) for x in (c["all"] if "all" in c else c["any"]))
         combine = all_of if "all" in c else any_of
         status = combine([k.status for k in kids])
         met = sum(k.status is Status.MET for k in kids)
@@ -240,9 +244,11 @@ def _condition(c: dict, tc: TierContext) -> Criterion:
         return Criterion(id=c["id"], label=c["label"], status=status, value=value,
                          threshold=threshold, children=kids, gap=_group_gap(c, tc, status, value, threshold))
     if "manual" in c:
+        facts = tuple(_fact(tc, name) for name in c.get("facts", ()))
         return Criterion(id=c["id"], label=c["label"], status=Status.MANUAL_REVIEW,
                          value="需人工判断", threshold=c["label"], note=c["manual"],
-                         gap=_gap(c, tc, Status.MANUAL_REVIEW, "需人工判断", c["label"]))
+                         gap=_gap(c, tc, Status.MANUAL_REVIEW, "需人工判断", c["label"]),
+                         facts=facts, evidence=c.get("evidence", ""))
     if "prerequisite" in c:
         return _prerequisite(c, tc)
     if "score" in c:
@@ -258,6 +264,11 @@ def _group_gap(c: dict, tc: TierContext, status: Status, value: str, threshold: 
     if status in (Status.MET, Status.NOT_APPLICABLE):
         return None
     return _gap(c, tc, status, value, threshold)
+
+
+def _fact(tc: TierContext, name: str) -> Fact:
+    m = tc.ctx.registry[name]
+    return Fact(metric=name, label=m.label, value=fmt_span(m, tc.ctx.get(name)))
 
 
 def _threshold_text(m: Any, c: dict) -> str:
@@ -282,17 +293,9 @@ def _metric_condition(c: dict, tc: TierContext) -> Criterion:
     threshold = _threshold_text(m, c)
     gap = None
     if status is not Status.MET:
-        shortfall = money = ""
-        if span.known and op != "true" and status is Status.UNMET and not m.threshold and not m.display:
-            diff = (t_cmp - span.value) if op == ">=" else (span.value - t_cmp)
-            unit = "个百分点" if m.unit == "%" else m.unit
-            shortfall = f"{'+' if op == '>=' else '-'}{fmt_number(diff)} {unit}".strip()
-            if m.money is not None:
-                conv = m.money(tc.ctx.company, diff)
-                if conv is not None:
-                    money = f"约 {'+' if op == '>=' else ''}{fmt_number(conv, 0)} 万元"
-        gap = _gap(c, tc, status, value, threshold, shortfall, money, m.plan,
-                   closes=_closeness(span, t_cmp, op))
+        fig = metric_shortfall(m, tc.ctx.company, span, t_cmp, op) if status is Status.UNMET else None
+        gap = _gap(c, tc, status, value, threshold, plan=m.plan, closes=_closeness(span, t_cmp, op),
+                   fig=fig)
     return Criterion(id=c["id"], label=c["label"], status=status, value=value,
                      threshold=threshold, gap=gap, reads=(m.name,), inputs=_inputs(tc.ctx, (m.name,)),
                      open_inputs=_inputs(tc.ctx, (m.name,)))
@@ -309,10 +312,60 @@ def _closeness(span: Any, t: Fraction, op: str) -> Fraction:
 
 
 def _gap(c: dict, tc: TierContext, status: Status, value: str, threshold: str, shortfall: str = "",
-         money: str = "", plan: str = "", closes: Fraction = Fraction(0)) -> Gap:
+         money: str = "", plan: str = "", closes: Fraction = Fraction(0),
+         fig: Shortfall | None = None) -> Gap:
+    if fig is not None:
+        return Gap(criterion=c["id"], label=c["label"], tier=tc.tier, status=status, value=value,
+                   threshold=threshold, shortfall=fig.text, money=fig.money_text,
+                   plan_item=c.get("plan", plan), closes=closes, unit=fig.unit,
+                   shortfall_value=fig.value, money_wan=fig.money, current=fig.current, target=fig.target)
     return Gap(criterion=c["id"], label=c["label"], tier=tc.tier, status=status, value=value,
                threshold=threshold, shortfall=shortfall, money=money,
                plan_item=c.get("plan", plan), closes=closes)
+
+
+@dataclass(frozen=True, slots=True)
+class Shortfall:
+    """How far a figure is from a threshold, in the unit a manager acts on."""
+    value: Fraction            # always ≥ 0: how much to add (≥) or take away (≤)
+    unit: str                  # 个百分点, 万元, 项, 年, 名 ...
+    sign: str                  # "+" to raise, "-" to lower
+    money: Fraction | None     # 万元 equivalent where it converts
+    current: Fraction | None
+    target: Fraction | None
+
+    @property
+    def text(self) -> str:
+        if self.unit == "名":
+            return f"需前进 {fmt_number(self.value)} 名"
+        return f"{self.sign}{fmt_number(self.value)} {self.unit}".strip()
+
+    @property
+    def money_text(self) -> str:
+        if self.money is None or self.unit == "万元":
+            return ""        # a shortfall in 万元 is its own money: not said twice
+        return f"约 {self.sign}{fmt_number(self.money, 1)} 万元"
+
+
+def metric_shortfall(m: Any, company: Any, span: Any, t: Fraction, op: str) -> Shortfall | None:
+    """The shortfall of a known, unmet figure against threshold ``t`` (in the metric's
+    comparison space); None for yes/no conditions and unknown figures."""
+    if not span.known or op == "true" or m.boolean:
+        return None
+    v = span.value
+    diff = (t - v) if op == ">=" else (v - t)
+    if diff <= 0:
+        return None
+    sign = "+" if op == ">=" else "-"
+    if m.shortfall_in is not None:
+        amount, unit = m.shortfall_in(company, t)
+        money = m.money(company, amount) if m.money is not None else None
+        return Shortfall(amount, unit, "+", money, None, None)
+    unit = "个百分点" if m.unit == "%" else m.unit
+    if m.unit == "名":
+        sign = ""
+    money = m.money(company, diff) if m.money is not None else None
+    return Shortfall(diff, unit, sign, money, v, t)
 
 
 
@@ -371,15 +424,16 @@ def _score_condition(c: dict, tc: TierContext) -> Criterion:
 def _branch(c: dict, tc: TierContext) -> Criterion:
     m = tc.ctx.registry[c["branch"]]
     span = tc.ctx.get(m.name)
+    point = span.value          # None exactly when the span is not a known point
     kids = []
     candidates = []
     for case in c["cases"]:
         edge = frac(case["min"])
         # cases run from the highest min down; the first one reached applies
-        chosen = span.known and span.value >= edge and not any(
-            span.value >= frac(prev["min"]) for prev in c["cases"][: c["cases"].index(case)])
+        chosen = point is not None and point >= edge and not any(
+            point >= frac(prev["min"]) for prev in c["cases"][: c["cases"].index(case)])
         earlier_mins = [frac(prev["min"]) for prev in c["cases"][: c["cases"].index(case)]]
-        possible = (not span.known and (span.hi is None or span.hi >= edge)
+        possible = (point is None and (span.hi is None or span.hi >= edge)
                     and (not earlier_mins or span.lo is None or span.lo < min(earlier_mins)))
         sub = _condition({k: v for k, v in case.items() if k != "min"}, tc)
         if chosen or possible:
@@ -388,9 +442,7 @@ def _branch(c: dict, tc: TierContext) -> Criterion:
         else:
             kids.append(Criterion(id=sub.id, label=sub.label, status=Status.NOT_APPLICABLE,
                                   value="不适用", threshold=sub.threshold, children=()))
-    if len(candidates) == 1:
-        status = candidates[0]
-    elif candidates and all(s is candidates[0] for s in candidates):
+    if len(candidates) == 1 or candidates and all(s is candidates[0] for s in candidates):
         status = candidates[0]
     else:
         status = Status.NEEDS_DATA

@@ -6,16 +6,19 @@ gaps, interpretations) are additions the contract allows.
 
 from __future__ import annotations
 
+import dataclasses
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from zjtx_site.scoring.fmt import round_half_up, score1
+from zjtx_site.scoring.fmt import exact_number, round_half_up, score1
 from zjtx_site.scoring.results import (
     Assessment,
     Criterion,
     Gap,
     Indicator,
     PlanItem,
+    PlanTarget,
     TierResult,
 )
 
@@ -29,10 +32,15 @@ def num(x: Fraction) -> int | float:
     return float(round_half_up(x, 2))
 
 
+def opt(x: Fraction | None) -> int | float | None:
+    return None if x is None else num(x)
+
+
 def _gap(g: Gap) -> dict[str, Any]:
     return {"criterion": g.criterion, "tier": g.tier, "label": g.label, "status": g.status.value,
             "value": g.value, "threshold": g.threshold, "shortfall": g.shortfall, "money": g.money,
-            "plan_item": g.plan_item}
+            "plan_item": g.plan_item, "unit": g.unit, "shortfall_value": opt(g.shortfall_value),
+            "money_wan": opt(g.money_wan), "points": opt(g.points)}
 
 
 def _indicator(i: Indicator) -> dict[str, Any]:
@@ -48,6 +56,9 @@ def _criterion(c: Criterion) -> dict[str, Any]:
         out["gap"] = _gap(c.gap)
     if c.note:
         out["note"] = c.note
+    if c.status.value == "manual_review" and not c.children:
+        out["facts"] = [{"metric": f.metric, "label": f.label, "value": f.value} for f in c.facts]
+        out["evidence"] = c.evidence
     if c.children:
         out["criteria"] = [_criterion(k) for k in c.children]
     return out
@@ -59,9 +70,10 @@ def _tier(t: TierResult) -> dict[str, Any]:
     if t.route is not None:
         out["route"] = t.route
     if t.score is not None:
-        out["score"] = int(round_half_up(t.score.total, 0))
-        out["group_scores"] = {g.key: num(g.points) for g in t.score.groups}
-        out["score_best_possible"] = num(t.score.best_total)
+        # exact, never rounded: 59.5 is not 60 (score-output.md)
+        out["score"] = exact_number(t.score.total)
+        out["group_scores"] = {g.key: exact_number(g.points) for g in t.score.groups}
+        out["score_best_possible"] = exact_number(t.score.best_total)
         out["score_lines"] = [{"id": s.id, "group": s.group, "label": s.label, "value": s.value,
                                "points": num(s.points), "max": num(s.max_points),
                                "status": s.status.value} for s in t.score.lines]
@@ -70,8 +82,35 @@ def _tier(t: TierResult) -> dict[str, Any]:
 
 
 def _plan(p: PlanItem) -> dict[str, Any]:
-    return {"order": p.order, "area": p.area, "area_label": p.area_label, "item": p.item,
-            "item_label": p.item_label, "advice": p.advice, "gaps": [_gap(g) for g in p.gaps]}
+    return {"id": p.id, "kind": p.kind, "tier": p.tier, "area": p.area, "area_label": p.area_label,
+            "item": p.item, "measure": p.measure, "action": p.action, "closes": list(p.closes),
+            "metric": p.metric, "unit": p.unit, "current": opt(p.current), "target": opt(p.target),
+            "shortfall": opt(p.shortfall), "money_wan": opt(p.money_wan), "points": opt(p.points),
+            "alternatives": p.alternatives, "priority": p.priority, "due": p.due,
+            "data_year": p.data_year, "owner": p.owner, "estimate_wan": opt(p.estimate_wan),
+            "service": p.service, "changes": {k: _change(v) for k, v in p.changes},
+            "apply_from": p.apply_from, "minimal": p.minimal}
+
+
+def _change(v: Any) -> Any:
+    """A plan item's data change as JSON: records as mappings, numbers as numbers."""
+    if isinstance(v, bool) or v is None or isinstance(v, (int, str)):
+        return v
+    if isinstance(v, (Fraction, Decimal)):
+        return num(Fraction(v))
+    if isinstance(v, tuple):
+        return [_change(x) for x in v]
+    if dataclasses.is_dataclass(v):
+        return {f.name: _change(getattr(v, f.name)) for f in dataclasses.fields(v)}
+    return str(v)
+
+
+def _target(t: PlanTarget | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    return {"tier": t.tier, "ruleset": t.ruleset, "apply_in": t.apply_in,
+            "minimal_set": list(t.minimal_set), "reason": t.reason, "cost_wan": opt(t.cost_wan),
+            "following": _target(t.following)}
 
 
 def to_json(a: Assessment) -> dict[str, Any]:
@@ -87,7 +126,10 @@ def to_json(a: Assessment) -> dict[str, Any]:
                                "indicators": [_indicator(i) for i in d.indicators]}
                        for d in a.dimensions},
         "tiers": {t.tier: _tier(t) for t in a.tiers},
+        "held": list(a.held),
+        "ready_to_apply": list(a.ready_to_apply),
         "next_tier": a.next_tier,
+        "plan_target": _target(a.plan_target),
         "plan": [_plan(p) for p in a.plan],
         "gaps": [_gap(g) for g in a.gaps],
         "rulesets": list(a.rulesets),

@@ -68,14 +68,14 @@ class Span:
     hi: Fraction | None   # None: no upper bound known
 
     @staticmethod
-    def of(value: int | Decimal | Fraction | bool | None) -> "Span":
+    def of(value: int | Decimal | Fraction | bool | None) -> Span:
         if value is None:
             return UNKNOWN
         v = Fraction(int(value)) if isinstance(value, bool) else Fraction(value)
         return Span(v, v)
 
     @staticmethod
-    def between(lo: Number | None, hi: Number | None) -> "Span":
+    def between(lo: Number | None, hi: Number | None) -> Span:
         return Span(None if lo is None else Fraction(lo), None if hi is None else Fraction(hi))
 
     @property

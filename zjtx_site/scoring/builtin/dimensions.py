@@ -64,4 +64,4 @@ def builtin_dimension_plugins() -> list[DimensionPlugin]:
     return [DimensionPlugin(BandDimension(k, data[k])) for k in DIMENSIONS]
 
 
-__all__ = ["BandDimension", "builtin_dimension_plugins", "Fraction"]
+__all__ = ["BandDimension", "Fraction", "builtin_dimension_plugins"]
