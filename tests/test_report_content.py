@@ -471,7 +471,8 @@ def test_scores_on_a_rounding_boundary_round_half_up(site):
     import dataclasses
 
     from zjtx_site.render.environment import environment
-    from zjtx_site.render.report import History, report_context
+    from zjtx_site.render.history import History
+    from zjtx_site.render.report import report_context
 
     project, pages = site
     prev, _, _ = pages[("gz-chiche-thermal", "2025")]

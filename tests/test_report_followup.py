@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from report_helpers import assessments, make_project
 
-from zjtx_site.render.report import History, history_context
+from zjtx_site.render.history import History, history_context
 from zjtx_site.scoring.spans import Status
 
 

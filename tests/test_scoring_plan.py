@@ -386,7 +386,8 @@ def test_half_points_show_exactly():
     assert j["tiers"][S]["group_scores"]["distinctiveness"] == 2.5
     from zjtx_site.cli.scoring import summary
     from zjtx_site.render.environment import environment
-    from zjtx_site.render.report import History, report_context
+    from zjtx_site.render.history import History
+    from zjtx_site.render.report import report_context
     assert "得分 59.5" in summary(a)
     ctx = report_context(a, History(None, (a,)), {"radar": "", "trend": "", "rounds": ""}, "test")
     page = environment(COMPANIES.parent).get_template("report.md.j2").render(**ctx)

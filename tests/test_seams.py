@@ -11,7 +11,7 @@ import pytest
 from zjtx_site import hookimpl
 from zjtx_site.intake.layout import entry_for
 from zjtx_site.intake.loader import load_file
-from zjtx_site.render.report import missing_items
+from zjtx_site.render.missing import missing_items
 from zjtx_site.scoring.engine import assess, make_engine
 
 REPO = Path(__file__).resolve().parents[1]

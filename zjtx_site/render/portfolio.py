@@ -10,7 +10,7 @@ from typing import Any
 from zjtx_site.intake.fields import lookup
 from zjtx_site.intake.schema import COMPANY
 from zjtx_site.render.escape import Raw, md
-from zjtx_site.render.report import STATUS_MARK
+from zjtx_site.render.marks import STATUS_MARK
 from zjtx_site.scoring.bands import frac
 from zjtx_site.scoring.describe import Methodology
 from zjtx_site.scoring.fmt import fmt_number, score1

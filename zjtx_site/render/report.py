@@ -8,8 +8,6 @@ here. Personal data (``basic.contact``) is never read.
 from __future__ import annotations
 
 import dataclasses
-import re
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -19,6 +17,9 @@ from zjtx_site.intake.schema import COMPANY
 from zjtx_site.render.changes import data_changes, tier_columns
 from zjtx_site.render.escape import Raw
 from zjtx_site.render.evidence import criterion_fields
+from zjtx_site.render.history import History, history_context
+from zjtx_site.render.marks import STATUS_MARK
+from zjtx_site.render.missing import manual_items, missing_items
 from zjtx_site.render.plan import plan_context, target_lines
 from zjtx_site.render.summary import executive_summary
 from zjtx_site.scoring.figures import YEAR_RATIOS, year_ratio_name
@@ -26,13 +27,7 @@ from zjtx_site.scoring.fmt import fmt_exact, fmt_number, score1
 from zjtx_site.scoring.results import Assessment, Criterion
 from zjtx_site.scoring.spans import Status
 from zjtx_site.version import __version__
-from zjtx_site.vocabulary import DIMENSION_SECTIONS, TIER_LABELS, TIERS, next_tier_label
-
-# Marks from the CJK font itself (no emoji font is needed to read the site)
-STATUS_MARK = {
-    Status.MET: "○ 符合", Status.UNMET: "× 不符合", Status.NEEDS_DATA: "△ 待补充数据",
-    Status.MANUAL_REVIEW: "◇ 待人工判断", Status.NOT_APPLICABLE: "— 不适用",
-}
+from zjtx_site.vocabulary import DIMENSION_SECTIONS, TIER_LABELS, TIERS
 
 
 def _money(v: Any) -> str:
@@ -50,12 +45,6 @@ def _choices(key: str, values: tuple | None) -> str:
 
 def _bool(v: bool | None) -> str:
     return "未报告" if v is None else ("是" if v else "否")
-
-
-@dataclass(frozen=True)
-class History:
-    previous: Assessment | None
-    rounds: tuple[Assessment, ...]     # the company's rounds up to this one, oldest first
 
 
 
@@ -220,233 +209,6 @@ def open_leaves(c: Criterion) -> list[Criterion]:
     return out[:1] if c.threshold == "任一符合" else out
 
 
-# what is missing ---------------------------------------------------------------
-
-_INDEX = re.compile(r"^([a-z0-9_]+)(?:\[([^\]]*)\])?$")
-
-
-def missing_fields(company: Any, evidence: str) -> list[tuple[str, str]]:
-    """The fields named in ``evidence`` (``financials[2].debt_ratio``,
-    ``financials[1..2].rd_expense``, ``distinctiveness.market_share[-1].domestic``)
-    that the company did not report, as (key, Chinese label with year)."""
-    out: list[tuple[str, str]] = []
-    for path in (p.strip() for p in evidence.split(",") if p.strip()):
-        parts = path.split(".")
-        try:
-            field = lookup(COMPANY, re.sub(r"\[[^\]]*\]", "", path))
-        except KeyError:
-            continue
-        nodes: list[tuple[Any, str, str]] = [(company, "", "")]
-        for part in parts:
-            m = _INDEX.match(part)
-            if m is None:
-                nodes = []
-                break
-            name, index = m.group(1), m.group(2)
-            nxt = []
-            for obj, key, year in nodes:
-                v = getattr(obj, name, None) if obj is not None else None
-                key = f"{key}.{name}" if key else name
-                if index is None:
-                    nxt.append((v, key, year))
-                    continue
-                if v is None:                       # the list itself was not reported
-                    nxt.append((None, f"{key}[]", year))
-                    continue
-                if index == "":
-                    picks = range(len(v))
-                elif ".." in index:
-                    a, b = index.split("..")
-                    picks = range(int(a), int(b) + 1)
-                else:
-                    picks = [int(index) % len(v)] if v else []
-                for k in picks:
-                    if 0 <= k < len(v):
-                        entry = v[k]
-                        nxt.append((entry, f"{key}[{k}]", f"{entry.year} 年" if hasattr(entry, "year") else year))
-            nodes = nxt
-        for value, key, year in nodes:
-            if _absent(value):
-                out.append((key, field.label + (f"（{year}）" if year else "")))
-    return out
-
-
-def _absent(v: Any) -> bool:
-    if v is None:
-        return True
-    if dataclasses.is_dataclass(v) and not isinstance(v, type):
-        return all(_absent(getattr(v, f.name)) for f in dataclasses.fields(v))
-    return False
-
-
-def missing_items(a: Assessment) -> list[dict[str, Any]]:
-    """The data to supply, one row per unreported field, each with every
-    conclusion it would settle: the needs_data criteria of every tier (through
-    the inputs their rules recorded) and the needs_data indicators of the six
-    dimensions. A criterion whose inputs cannot be traced is listed by itself."""
-    rows: dict[str, dict[str, Any]] = {}
-
-    def add(key: str, what: str, settles: str) -> None:
-        shown = "—" if ":" in key else key         # untraceable: no field to name
-        row = rows.setdefault(key, {"what": what, "key": shown, "settles": []})
-        if settles not in row["settles"]:
-            row["settles"].append(settles)
-
-    for t in a.tiers:
-        tier_label = TIER_LABELS.get(t.tier, t.label)
-
-        def walk(c: Criterion) -> None:
-            if c.status is not Status.NEEDS_DATA or c.id == "prerequisite":
-                return
-            if c.children:
-                for k in c.children:
-                    walk(k)
-                return
-            found = False
-            for key, label in missing_fields(a.company, ",".join(c.open_inputs)):
-                add(key, label, f"{tier_label}：{c.label}")
-                found = True
-            if not found:
-                add(f"criterion:{t.tier}:{c.id}", c.label, f"{tier_label}：{c.label}（企业现状：{c.value}）")
-
-        for c in t.criteria:
-            walk(c)
-    for d in a.dimensions:
-        for i in d.indicators:
-            if i.status is not Status.NEEDS_DATA:
-                continue
-            fields = missing_fields(a.company, i.evidence)
-            for key, label in fields:
-                add(key, label, f"六维诊断·{d.label}：{i.label}")
-            if not fields:
-                add(f"indicator:{d.key}:{i.id}", i.label, f"六维诊断·{d.label}：{i.label}")
-    return [dict(r, settles="；".join(r["settles"])) for r in rows.values()]
-
-
-def manual_items(a: Assessment) -> list[dict[str, str]]:
-    out = []
-    for t in a.tiers:
-        for c in t.criteria:
-            for leaf in c.leaves():
-                if leaf.status is Status.MANUAL_REVIEW:
-                    out.append({"tier": TIER_LABELS.get(t.tier, t.label), "label": leaf.label,
-                                "note": leaf.note or "规则没有给出可计算的标准",
-                                "facts": "；".join(f"{f.label} {f.value}" for f in leaf.facts) or "—",
-                                "evidence": leaf.evidence or "—"})
-    return out
-
-
-# history -------------------------------------------------------------------------
-
-def _find(c: Criterion, crit_id: str) -> Criterion | None:
-    if c.id == crit_id:
-        return c
-    for k in c.children:
-        hit = _find(k, crit_id)
-        if hit is not None:
-            return hit
-    return None
-
-
-def current_state(a: Assessment, tier: str, crit_id: str) -> tuple[Status | None, str]:
-    """This round's status and value of a criterion (or score line ``score.<id>``)
-    of a tier; ``(None, "")`` when this round's rules have no such criterion."""
-    try:
-        t = a.tier(tier)
-    except KeyError:
-        return None, ""
-    if crit_id.startswith("score.") and t.score is not None:
-        line = next((ln for ln in t.score.lines if ln.id == crit_id[6:]), None)
-        if line is None:
-            return None, ""
-        status = (Status.MET if line.points >= line.max_points else
-                  Status.NEEDS_DATA if line.status is Status.NEEDS_DATA else Status.UNMET)
-        return status, f"{line.value}（{fmt_number(line.points)}/{fmt_number(line.max_points)} 分）"
-    for c in t.criteria:
-        hit = _find(c, crit_id)
-        if hit is not None:
-            return hit.status, hit.value
-    return None, ""
-
-
-def history_context(a: Assessment, h: History) -> dict[str, Any] | None:
-    """§7 跟踪总结: what changed since the previous round. A previous gap is
-    closed when its criterion is met this round (not merely because the plan
-    now aims at another tier); tiers whose rule set changed are not compared
-    criterion by criterion."""
-    prev = h.previous
-    if prev is None:
-        return None
-    dims = []
-    for d in a.dimensions:
-        try:
-            p = prev.dimension(d.key)
-        except KeyError:
-            continue
-        delta = score1(d.score) - score1(p.score)
-        dims.append({"label": d.label, "before": f"{score1(p.score):.1f}", "now": f"{score1(d.score):.1f}",
-                     "delta": f"{delta:+.1f}"})
-    tiers = []
-    changed_rules: dict[str, tuple[str, str]] = {}
-    for t in a.tiers:
-        try:
-            p = prev.tier(t.tier)
-        except KeyError:
-            continue
-        if p.ruleset != t.ruleset:
-            changed_rules[t.tier] = (p.ruleset, t.ruleset)
-        change = "" if p.status is t.status else f"{p.status.label} → {t.status.label}"
-        tiers.append({"label": t.label, "before": STATUS_MARK[p.status], "now": STATUS_MARK[t.status],
-                      "changed": change or "无变化", "rules_changed": p.ruleset != t.ruleset,
-                      "rules": p.ruleset if p.ruleset == t.ruleset else f"{p.ruleset} → {t.ruleset}"})
-    closed, still, superseded = [], [], {}
-    # keyed by (tier, criterion): a stable id, the same in every round
-    verdict: dict[tuple[str, str], str] = {}          # -> closed | open | superseded
-    for g in prev.gaps:
-        if g.tier in changed_rules:
-            superseded[g.tier] = superseded.get(g.tier, 0) + 1
-            verdict[(g.tier, g.criterion)] = "superseded"
-            continue
-        status, value = current_state(a, g.tier, g.criterion)
-        row = {"tier": TIER_LABELS[g.tier], "label": g.label, "before": g.value,
-               "now": value or "—", "status": STATUS_MARK[status] if status else "— 不再适用"}
-        if status in (Status.MET, Status.NOT_APPLICABLE, None):
-            closed.append(row)
-            verdict[(g.tier, g.criterion)] = "closed"
-        else:
-            still.append(row)
-            verdict[(g.tier, g.criterion)] = "open"
-    plan_done, plan_open, plan_rules = [], [], []
-    for p in prev.plan:
-        if not p.gaps or p.kind == "not_recoverable":      # nothing to carry out
-            continue
-        v = {verdict.get((g.tier, g.criterion), "open") for g in p.gaps}
-        name = f"{p.id} {p.item}"
-        if "open" in v:
-            plan_open.append(name)
-        elif v == {"superseded"}:
-            plan_rules.append(name)
-        else:
-            plan_done.append(name)
-    grade_before, grade_now = prev.grade.level, a.grade.level
-    return {
-        "round": prev.company.round,
-        "link": Raw(f"[{prev.company.round} 轮报告]({prev.company.round}.md)"),
-        "level": {"before": grade_before, "now": grade_now,
-                  "changed": "无变化" if grade_before == grade_now else f"{grade_before} → {grade_now}"},
-        "next": {"before": next_tier_label(prev.next_tier), "now": next_tier_label(a.next_tier)},
-        "dimensions": dims,
-        "tiers": tiers,
-        "closed": closed,
-        "still": still,
-        "superseded": [{"tier": TIER_LABELS[t], "count": n, "before": changed_rules[t][0],
-                        "now": changed_rules[t][1]} for t, n in superseded.items()],
-        "plan_done": plan_done,
-        "plan_open": plan_open,
-        "plan_rules": plan_rules,
-    }
-
-
 # the page ------------------------------------------------------------------------
 
 def appendix_b_rows(a: Assessment) -> list[dict[str, str]]:
@@ -465,7 +227,8 @@ def appendix_b_other(a: Assessment) -> dict[str, str]:
     """附录 B「其他指标」: compliance, the 专精特新 title, listing and financing,
     benchmarking against industry leaders, other qualifications. Not scored."""
     c = a.company
-    have, lack = [], []
+    have: list[str] = []
+    lack: list[str] = []
     incident = c.compliance.no_major_incident_3y
     (have if incident else lack).append(
         "近三年未发生重大安全、质量、环境污染事故及违法违规行为：" + _bool(incident))

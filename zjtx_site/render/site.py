@@ -30,6 +30,8 @@ from zjtx_site.render.environment import (
     template_digest,
 )
 from zjtx_site.render.escape import Raw, md
+from zjtx_site.render.history import History
+from zjtx_site.render.marks import STATUS_MARK
 from zjtx_site.render.pages import Chart, Output, Page, code_digest, digest
 from zjtx_site.render.portfolio import (
     INCOMPLETE,
@@ -37,7 +39,7 @@ from zjtx_site.render.portfolio import (
     methodology_context,
     portfolio_context,
 )
-from zjtx_site.render.report import STATUS_MARK, History, pdf_path, report_context
+from zjtx_site.render.report import pdf_path, report_context
 from zjtx_site.scoring.engine import Engine, methodology
 from zjtx_site.scoring.fmt import score1
 from zjtx_site.scoring.results import Assessment
