@@ -84,11 +84,11 @@ def zjtx_register_plan_makers(register):
 
     :param register: ``register(maker, *, replace=False)``; ``maker`` has
         ``key = "plan"`` and ``make(request) -> Plan``. ``request`` is a
-        :class:`zjtx_site.scoring.plan.maker.PlanRequest` (the company, its
+        :class:`zjtx_site.PlanRequest` (the company, its
         grade, the four ``TierResult``, ``held``, ``ready_to_apply``,
         ``next_tier``, every registered rule set, ``forced`` for ``--rules``,
         the metrics and the measure catalogue); the result is a
-        :class:`zjtx_site.scoring.results.Plan` (``target``: a ``PlanTarget``
+        :class:`zjtx_site.Plan` (``target``: a ``PlanTarget``
         or ``None``, ``gaps``, and the ordered ``PlanItem`` values), and
         ``describe() -> dict`` (the Appendix C areas and items it plans with,
         for the methodology page).
@@ -102,7 +102,7 @@ def zjtx_register_measures(register):
     """Register Appendix C measures for the plan catalogue (data/measures.yaml).
 
     :param register: ``register(measure, *, replace=False)`` with a
-        :class:`zjtx_site.scoring.plan.catalogue.Measure` or a mapping in the
+        :class:`zjtx_site.Measure` or a mapping in the
         format of ``data/measures.yaml`` (checked on load; a bad entry is a
         ``PluginError`` naming the plugin and the field). Its ``id`` is the key:
         ``replace=True`` replaces the built-in measure of that id; a new id
