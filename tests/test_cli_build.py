@@ -3,31 +3,18 @@ error and --keep-going; a failed build never touches the last good site."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
 from cli_helpers import run
 from report_helpers import make_project
+from test_plugins import BAD_LOCAL
 
 pytestmark = pytest.mark.site
 
-BROKEN_EVALUATOR = '''
-from zjtx_site import hookimpl
-
-class Chain:
-    key = "chain"
-    label = "产业链配套"
-
-    def describe(self):
-        return {"label": self.label, "indicators": []}
-
-    def evaluate(self, company, metrics):
-        raise RuntimeError("评价器内部错误")
-
-@hookimpl
-def zjtx_register_dimensions(register):
-    register(Chain(), replace=True)
-'''
+# a local plugin whose chain evaluator raises (shared with the plugin tests)
+BROKEN_EVALUATOR = textwrap.dedent(BAD_LOCAL)
 
 
 def _tree(root: Path) -> dict[str, bytes]:

@@ -499,7 +499,7 @@ def test_evaluator_fault_with_keep_going_marks_result_failed(fault):
 
 
 BAD_LOCAL = """
-    from zjtx_site.scoring.hookspecs import hookimpl
+    from zjtx_site import hookimpl
 
     class Chain:
         key = "chain"

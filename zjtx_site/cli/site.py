@@ -80,21 +80,30 @@ def cmd_publish(args: argparse.Namespace) -> int:
         tag = check_publishable(root, rnd)
         check_tracked(root)
         try:
-            result = build(root, progress=lambda s: print(s, file=sys.stderr), notice=lambda s: print(s, file=sys.stderr))
-        except BuildError as exc:
-            for p in exc.problems:
-                print(p.format(), file=sys.stderr)
-            print(f"构建失败，未发布：{exc}", file=sys.stderr)
-            return 1
-        except PluginError as exc:
-            print(f"构建失败，未发布：插件加载失败：{exc}", file=sys.stderr)
-            return 1
+            result = build(root, progress=_say, notice=_say)
+        except (BuildError, PluginError) as exc:
+            return _failed("构建失败，未发布", exc)
         check_committed(root)
         count = len(list((root / "companies").glob(f"*/{rnd}.yaml")))
         message = f"发布评估轮次 {rnd}：{count} 家企业，{result.pages} 个页面"
         tag_round(root, tag, message)
     print(f"已发布：git 标签 {tag}（{message}）。推送：git push origin {tag}")
     return 0
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _failed(what: str, exc: Exception) -> int:
+    """A build or plugin failure in words: the input problems first, then what was not done."""
+    from zjtx_site.cli.codes import FAILED
+    from zjtx_site.errors import PluginError
+
+    for p in getattr(exc, "problems", ()):
+        print(p.format(), file=sys.stderr)
+    print(f"{what}：" + ("插件加载失败：" if isinstance(exc, PluginError) else "") + str(exc), file=sys.stderr)
+    return FAILED
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
@@ -110,14 +119,8 @@ def cmd_pdf(args: argparse.Namespace) -> int:
         if pdf_settings(root).issuer is None:
             print("提示：未设置出具单位（mkdocs.yml 的 extra: zjtx: issuer:），封面显示“未设置”。", file=sys.stderr)
         path = build_pdf(root, args.company_id, args.round)
-    except BuildError as exc:
-        for p in exc.problems:
-            print(p.format(), file=sys.stderr)
-        print(f"未生成 PDF：{exc}", file=sys.stderr)
-        return 1
-    except PluginError as exc:
-        print(f"未生成 PDF：插件加载失败：{exc}", file=sys.stderr)
-        return 1
+    except (BuildError, PluginError) as exc:
+        return _failed("未生成 PDF", exc)
     print(f"已生成 {path.relative_to(root.resolve()).as_posix()}")
     return 0
 
