@@ -31,6 +31,8 @@ from test_scoring_properties import companies
 from zjtx_site.scoring.engine import assess
 from zjtx_site.scoring.score_json import to_json
 
+pytestmark = pytest.mark.slow      # brute force and generated companies
+
 BRUTE_MAX = 7          # items of one tier tried in every combination (2⁷ = 128 runs at most)
 
 

@@ -11,6 +11,8 @@ import pytest
 
 from zjtx_site.render import paging
 
+pytestmark = pytest.mark.site      # builds a 230-company project
+
 REPO = Path(__file__).resolve().parent.parent
 N = 205
 
