@@ -14,8 +14,12 @@ PYTEST := ZJTX_PLUGINS= $(VENV)/bin/python -m pytest
 
 .PHONY: build test test-fast lint setup bench clean
 
+# The example site is built with this project's own plugins (plugins/); the example
+# package installed for the tests (examples/zjtx-plugin-guangdong) stays out of it.
+SITE_PLUGINS ?= local:industry_code
+
 build: setup
-	$(VENV)/bin/zjtx build --pdf
+	ZJTX_PLUGINS=$(SITE_PLUGINS) $(VENV)/bin/zjtx build --pdf
 
 test: setup lint
 	$(PYTEST) -n auto
