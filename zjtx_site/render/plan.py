@@ -120,6 +120,13 @@ def _box_line(p: PlanItem) -> str:
     return f"{p.id} {what}{body}{tail}（{p.owner}，{p.due} 前）"
 
 
+def rules_in_words(a: Assessment, text: str) -> str:
+    """``text`` with each rule-set id replaced by its title in 《》 (ids are for 附录三)."""
+    for rid, title in sorted(a.ruleset_titles, key=lambda x: -len(x[0])):
+        text = text.replace(f"规则集 {rid}", f"《{title}》").replace(rid, f"《{title}》")
+    return text
+
+
 def plan_context(a: Assessment) -> dict[str, Any]:
     items = {p.id: p for p in a.plan}
     by_alt: dict[str, list[str]] = {}
@@ -131,7 +138,7 @@ def plan_context(a: Assessment) -> dict[str, Any]:
     while t is not None:
         box = _box(t, items, "" if n == 1 else "随后对准")
         # rule sets by title in the client's text; their ids are in 附录三
-        boxes.append(dict(box, head=a.rules_in_words(box["head"]), reason=a.rules_in_words(box["reason"])))
+        boxes.append(dict(box, head=rules_in_words(a, box["head"]), reason=rules_in_words(a, box["reason"])))
         mine = [p for p in a.plan if p.tier == t.tier]
         groups.append({"label": TIER_LABELS[t.tier], "why": "下一梯度" if n == 1 else "路径上的下一步",
                        "rows": _rows(mine, by_alt)})

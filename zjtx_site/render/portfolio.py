@@ -14,6 +14,7 @@ from zjtx_site.render.marks import STATUS_MARK
 from zjtx_site.scoring.bands import frac
 from zjtx_site.scoring.describe import Methodology
 from zjtx_site.scoring.fmt import fmt_number, score1
+from zjtx_site.scoring.host import is_builtin
 from zjtx_site.scoring.results import Assessment
 from zjtx_site.scoring.spans import Status
 from zjtx_site.vocabulary import (
@@ -205,7 +206,7 @@ def methodology_context(m: Methodology) -> dict[str, Any]:
 def _plugin_name(plugin: str) -> str | Raw:
     """内置 for the tool's own plugins; an outside plugin by its name (as code), so a
     reviewer sees who scored."""
-    return "内置" if plugin.startswith("zjtx_site.") else Raw(_code(plugin))
+    return "内置" if is_builtin(plugin) else Raw(_code(plugin))
 
 
 def _indicator_rule(i: dict) -> Raw:

@@ -55,8 +55,8 @@ class Engine:
     def measures(self) -> tuple:
         """The plan catalogue: plugins' measures first, then the built-in ones."""
         regs = list(self.registry.measures.values())
-        return tuple(r.obj for r in regs if not plugins._builtin(r.plugin)) + tuple(
-            r.obj for r in regs if plugins._builtin(r.plugin))
+        return tuple(r.obj for r in regs if not plugins.is_builtin(r.plugin)) + tuple(
+            r.obj for r in regs if plugins.is_builtin(r.plugin))
 
 
 def make_engine(project: Path | None = None, extra: list | None = None) -> Engine:

@@ -99,7 +99,8 @@ class Registry:
                           *(f"{p.name}|{p.origin}|{p.version}|{p.digest}" for p in self.plugins)])
 
 
-def _builtin(name: str) -> bool:
+def is_builtin(name: str) -> bool:
+    """Whether a plugin name is one of the tool's own (they register like outside ones)."""
     return name.startswith("zjtx_site.scoring.builtin.")
 
 
@@ -154,7 +155,7 @@ def _register_into(reg: Registry, kind: str, plugin: str) -> Callable[..., None]
             raise PluginError(f"插件 {plugin} 注册的{kind}无效：{exc}") from None
         old = table.get(key)
         if old is not None:
-            if not _builtin(old.plugin) and old.plugin != plugin:
+            if not is_builtin(old.plugin) and old.plugin != plugin:
                 raise PluginError(f"插件 {plugin} 与插件 {old.plugin} 都要提供{kind} “{key}”，只能保留一个")
             if not replace:
                 raise PluginError(f"插件 {plugin} 重复注册了{kind} “{key}”（已由插件 {old.plugin} 注册）；"
@@ -263,7 +264,7 @@ def load(project: Path | None = None, extra: list[tuple[str, Any]] | None = None
     for kind in KINDS:
         caller = getattr(pm.hook, f"zjtx_register_{kind}")
         # Built-ins first so outside plugins can replace them.
-        impls = sorted(caller.get_hookimpls(), key=lambda i: (not _builtin(i.plugin_name), i.plugin_name))
+        impls = sorted(caller.get_hookimpls(), key=lambda i: (not is_builtin(i.plugin_name), i.plugin_name))
         for impl in impls:
             hooked.setdefault(impl.plugin_name, []).append(f"zjtx_register_{kind}")
             try:

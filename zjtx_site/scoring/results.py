@@ -282,12 +282,6 @@ class Assessment:
     # (id, title) of every registered rule set: pages for the client name rules by title
     ruleset_titles: tuple[tuple[str, str], ...] = ()
 
-    def rules_in_words(self, text: str) -> str:
-        """``text`` with each rule-set id replaced by its title in 《》 (ids are for the appendix)."""
-        for rid, title in sorted(self.ruleset_titles, key=lambda x: -len(x[0])):
-            text = text.replace(f"规则集 {rid}", f"《{title}》").replace(rid, f"《{title}》")
-        return text
-
     @property
     def complete(self) -> bool:
         return not self.failures

@@ -280,6 +280,7 @@ def _threshold_text(m: Any, c: dict) -> str:
 
 def _metric_condition(c: dict, tc: TierContext) -> Criterion:
     m = tc.ctx.registry[c["metric"]]
+    inputs = _inputs(tc.ctx, (m.name,))
     span = tc.ctx.get(m.name, tuple(c.get("args", ())))
     op = c["op"]
     if op == "true":
@@ -297,8 +298,7 @@ def _metric_condition(c: dict, tc: TierContext) -> Criterion:
         gap = _gap(c, tc, status, value, threshold, plan=m.plan, closes=_closeness(span, t_cmp, op),
                    fig=fig)
     return Criterion(id=c["id"], label=c["label"], status=status, value=value,
-                     threshold=threshold, gap=gap, reads=(m.name,), inputs=_inputs(tc.ctx, (m.name,)),
-                     open_inputs=_inputs(tc.ctx, (m.name,)))
+                     threshold=threshold, gap=gap, reads=(m.name,), inputs=inputs, open_inputs=inputs)
 
 
 def _closeness(span: Any, t: Fraction, op: str) -> Fraction:
@@ -423,6 +423,7 @@ def _score_condition(c: dict, tc: TierContext) -> Criterion:
 
 def _branch(c: dict, tc: TierContext) -> Criterion:
     m = tc.ctx.registry[c["branch"]]
+    inputs = _inputs(tc.ctx, (m.name,))
     span = tc.ctx.get(m.name)
     point = span.value          # None exactly when the span is not a known point
     kids = []
@@ -449,4 +450,4 @@ def _branch(c: dict, tc: TierContext) -> Criterion:
     value = f"{m.label}：{fmt_span(m, span)}"
     return Criterion(id=c["id"], label=c["label"], status=status, value=value, threshold="按分档适用",
                      children=tuple(kids), gap=_group_gap(c, tc, status, value, "按分档适用"),
-                     reads=(m.name,), inputs=_inputs(tc.ctx, (m.name,)), open_inputs=_inputs(tc.ctx, (m.name,)))
+                     reads=(m.name,), inputs=inputs, open_inputs=inputs)
