@@ -87,6 +87,24 @@ def split_front_matter(text: str) -> tuple[str, str]:
     return "", text
 
 
+def read_page(path: Path) -> str:
+    """A page of content/ as the site renders it: its shared blocks (content/_shared/) included."""
+    from zjtx_site.render.shared import expand
+
+    content = next(p for p in path.parents if p.name == "content")
+    text = path.read_text("utf-8")
+    return expand(text, {f.relative_to(content).as_posix(): f.read_bytes
+                         for f in (content / "_shared").glob("*.md")})
+
+
+def inline_blocks(env, a) -> dict:
+    """report_context's ``shared`` with each block written into the page (no content/ to include from)."""
+    from zjtx_site.render.escape import Raw
+    from zjtx_site.render.report import report_blocks
+
+    return {k: Raw(b.text) for k, b in report_blocks(env, a).items()}
+
+
 def to_html(text: str) -> str:
     return markdown.markdown(split_front_matter(text)[1], extensions=EXTENSIONS)
 

@@ -19,6 +19,7 @@ from report_helpers import (
     blocks,
     build,
     make_project,
+    read_page,
     section,
     table_after,
     to_html,
@@ -45,7 +46,7 @@ def _text(b) -> str:
 
 
 def _page(root: Path, cid: str, rnd: str):
-    return blocks((root / "content" / "companies" / cid / f"{rnd}.md").read_text("utf-8"))
+    return blocks(read_page(root / "content" / "companies" / cid / f"{rnd}.md"))
 
 
 def test_no_engineering_identifier_before_the_last_appendix(examples):

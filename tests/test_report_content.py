@@ -18,8 +18,10 @@ from report_helpers import (
     build,
     delta1,
     headings,
+    inline_blocks,
     make_project,
     num,
+    read_page,
     score1,
     section,
     table_after,
@@ -42,11 +44,12 @@ SECTIONS = [
     "四、培育提升建议（§8.2、附录 C）",
     "五、跟踪总结（§7）",
     "六、待补充数据",
-    "附录一：六维诊断指标明细",
-    "附录二：梯度评价逐条明细",
+    "附录一：梯度评价逐条明细",
+    "附录二：评分分档标准",
     "附录三：数据与规则说明",
 ]
 APPENDIX = "附录三：数据与规则说明"
+BANDS = "附录二：评分分档标准"
 SUBSECTIONS = ["经济效益和经营情况", "派生指标", "定性情况：认证、系统、研发机构与知识产权",
                "企业专精特新能力评估表（附录 B）"]
 
@@ -60,7 +63,7 @@ def site(tmp_path_factory):
     found = assessments(project)
     pages = {}
     for (cid, rnd), a in found.items():
-        text = (project / "content" / "companies" / cid / f"{rnd}.md").read_text("utf-8")
+        text = read_page(project / "content" / "companies" / cid / f"{rnd}.md")
         pages[(cid, rnd)] = (a, text, blocks(text))
     return project, pages
 
@@ -191,15 +194,12 @@ def test_dimension_scores_and_indicators(site):
             assert len(notes) == 1 and notes[0].startswith("注：" + "、".join(incomplete) + "有指标未报告")
         else:
             assert notes == []
+        # each indicator's bands once, in 附录三 (the same for every report scored alike)
+        bands = section(bs, BANDS)
         for d in a.dimensions:
-            title = f"{d.label}：{score1(d.score)} 分" + ("" if d.complete else "（部分数据未报告）")
-            rows = table_after(section(bs, title), "指标")
-            assert len(rows) == len(d.indicators)
-            for row, i in zip(rows, d.indicators):
-                assert row[:4] == [i.label, i.value, i.target, f"{num(i.points)}/{num(i.max_points)}"]
-                want = ("待补充数据" if i.status is Status.NEEDS_DATA else "满分" if i.points == i.max_points
-                        else "未得分" if i.points == 0 else "部分得分")
-                assert row[4].endswith(want), (cid, rnd, i.label, row)
+            rows = table_after(section(bs, f"六维诊断 · {d.label}"), "指标")
+            assert rows == [[i.label, num(i.max_points), i.target] for i in d.indicators], (cid, rnd)
+        assert bands
 
 
 def test_appendix_b(site):
@@ -209,9 +209,10 @@ def test_appendix_b(site):
                                         "产业链配套指标", "主导产品所属领域指标", "其他指标"]
         assert [r[1] for r in rows[:6]] == [score1(d.score) for d in a.dimensions]
         for row, d in zip(rows, a.dimensions):
+            # every indicator once in the report: its value and points here
             for i in d.indicators:
                 where = row[2] if i.points == i.max_points else row[3]
-                assert f"{i.label}：{i.value}" in where, (cid, rnd, i.label)
+                assert f"{i.label}：{i.value}（{num(i.points)}/{num(i.max_points)} 分" in where, (cid, rnd, i.label)
         other = rows[6][2] + rows[6][3]
         for item in ("近三年未发生重大安全", "专精特新中小企业认定", "上市计划与融资", "与行业领军企业对标",
                      "相关部门资质认定"):
@@ -225,8 +226,15 @@ def test_tier_checklists(site):
             assert _status_word(title.split("：", 1)[1].split("（")[0]) == STATUS_WORDS[t.status.value]
             sec = section(bs, title)
             rows = table_after(sec, "条件")
-            crits = _leaves_in_order(t.criteria)
+            # a tier not met lists what stands in its way; the conditions it meets are named
+            settled = t.status in (Status.MET, Status.MANUAL_REVIEW)
+            shown = [c for c in t.criteria if settled or c.status is not Status.MET]
+            named = [c.label for c in t.criteria if c not in shown]
+            crits = _leaves_in_order(shown)
             assert len(rows) == len(crits), (cid, rnd, t.tier)
+            met_line = [b.text for b in sec if b.kind == "p" and b.text.startswith("已符合的其他条件")]
+            assert met_line == ([f"已符合的其他条件（{len(named)} 项）：{'；'.join(named)}。"] if named else []), \
+                (cid, rnd, t.tier)
             for row, c in zip(rows, crits):
                 assert row[0].endswith(c.label)
                 assert _status_word(row[1]) == STATUS_WORDS[c.status.value], (cid, rnd, c.label)
@@ -483,9 +491,9 @@ def test_scores_on_a_rounding_boundary_round_half_up(site):
     prev2 = dataclasses.replace(prev, dimensions=(dataclasses.replace(p0, score=Fraction(110, 100)),)
                                 + prev.dimensions[1:])
     ctx = report_context(a2, History(previous=prev2, rounds=(prev2, a2)),
-                         {"radar": "", "trend": "", "rounds": ""}, "rev")
+                         {"radar": "", "trend": "", "rounds": ""}, "rev",
+                         shared=inline_blocks(environment(project), a2))
     bs = blocks(environment(project).get_template("report.md.j2").render(**ctx))
-    assert f"{d0.label}：1.2 分" in headings(bs, 3)
     assert table_after(section(bs, "二、企业“专精特新”能力诊断（§8.1.2）"), "维度")[0][:2] == [d0.label, "1.2"]
     assert table_after(section(bs, "企业专精特新能力评估表（附录 B）"), "评价指标")[0][1] == "1.2"
     assert table_after(section(bs, "五、跟踪总结（§7）"), "维度")[0] == [d0.label, "1.1", "1.2", "+0.1"]

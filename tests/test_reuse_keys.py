@@ -172,7 +172,10 @@ def test_the_example_plugin_installed_changes_only_the_company_that_uses_it(proj
     with_example = tree(project / "content")
     diff = changed(plain, with_example)
     assert f"companies/{TARGET}/2026.md" in diff and f"companies/{TARGET}/2026-radar.svg" in diff
-    assert diff <= SWAPPED
+    # its report's bands now include the plugin's indicator: a block of its own
+    new_blocks = {rel for rel in diff if rel.startswith("_shared/")}
+    assert len(new_blocks) == 1 and new_blocks.pop().startswith("_shared/bands-")
+    assert diff - {rel for rel in diff if rel.startswith("_shared/")} <= SWAPPED
     assert not any(TARGET not in rel and rel.startswith("companies/") for rel in diff)
 
 

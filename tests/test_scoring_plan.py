@@ -389,8 +389,12 @@ def test_half_points_show_exactly():
     from zjtx_site.render.history import History
     from zjtx_site.render.report import report_context
     assert "得分 59.5" in summary(a)
-    ctx = report_context(a, History(None, (a,)), {"radar": "", "trend": "", "rounds": ""}, "test")
-    page = environment(COMPANIES.parent).get_template("report.md.j2").render(**ctx)
+    from report_helpers import inline_blocks
+
+    env = environment(COMPANIES.parent)
+    ctx = report_context(a, History(None, (a,)), {"radar": "", "trend": "", "rounds": ""}, "test",
+                         shared=inline_blocks(env, a))
+    page = env.get_template("report.md.j2").render(**ctx)
     # (a number opening a cell is escaped for Markdown: 59\.5 reads 59.5)
     assert "总分 59\\.5 分（及格线 60 分）" in page and "| 特色化 | 2\\.5 | 15 |" in page
     assert "总分 59.5" in page and "| 总分 60" not in page

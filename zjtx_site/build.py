@@ -2,9 +2,8 @@
 
 intake (files → companies) → scoring (companies → assessments) → render
 (assessments → page values) → website (page values → content/ → site/).
-Each stage lives in its own wing; this module only wires them and decides
-what a failure at each stage means for the build. A build holds the
-project lock, and first finishes any swap an interrupted build left.
+Each stage lives in its own wing; this module only wires them and decides what a failure
+at each stage means. A build holds the project lock, and first finishes any interrupted swap.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from zjtx_site.intake.layout import round_sort_key
 from zjtx_site.intake.loader import load_project
 from zjtx_site.intake.problems import Problem
 from zjtx_site.intake.provenance import file_revisions
+from zjtx_site.render.shared import is_page
 from zjtx_site.render.site import render_site
 from zjtx_site.scoring.batch import assess_all
 from zjtx_site.scoring.engine import make_engine
@@ -91,7 +91,7 @@ def _build(project: Path, progress: Callable[[str], None], *, keep_going: bool, 
                              notice=notices.append,
                              finish_site=lambda site: pdfs.append(stage_pdfs(project, jobs, site, make=pdf,
                                                                              progress=progress)))
-    return BuildResult(pages=sum(1 for k in writer.new if k.endswith(".md")), rendered=writer.rendered,
+    return BuildResult(pages=sum(1 for k in writer.new if is_page(k)), rendered=writer.rendered,
                        reused=writer.reused, skipped_files=data.invalid_files, site_built=run_site,
                        failures=tuple(failures), pdf=pdfs[0] if pdfs else None,
                        warnings=tuple(p for p in data.problems if not p.is_error), notices=tuple(notices))

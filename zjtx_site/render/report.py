@@ -8,8 +8,11 @@ here. Personal data (``basic.contact``) is never read.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
+
+import jinja2
 
 from zjtx_site.intake.fields import lookup
 from zjtx_site.intake.provenance import Revision, company_file
@@ -21,6 +24,7 @@ from zjtx_site.render.history import History, history_context
 from zjtx_site.render.marks import STATUS_MARK
 from zjtx_site.render.missing import manual_items, missing_items
 from zjtx_site.render.plan import plan_context, target_lines
+from zjtx_site.render.shared import SharedBlock, shared_block
 from zjtx_site.render.summary import executive_summary
 from zjtx_site.scoring.figures import YEAR_RATIOS, year_ratio_name
 from zjtx_site.scoring.fmt import fmt_exact, fmt_number, score1
@@ -214,9 +218,11 @@ def open_leaves(c: Criterion) -> list[Criterion]:
 def appendix_b_rows(a: Assessment) -> list[dict[str, str]]:
     rows = []
     for d in a.dimensions:
-        have = [f"{i.label}：{i.value}" for i in d.indicators if i.points >= i.max_points]
-        lack = [f"{i.label}：{i.value}" + (f"（{i.gap}）" if i.gap else "")
-                for i in d.indicators if i.points < i.max_points]
+        # each indicator once in the report: its value and points here, its bands in 附录三
+        have = [f"{i.label}：{i.value}（{fmt_number(i.points)}/{fmt_number(i.max_points)} 分）"
+                for i in d.indicators if i.points >= i.max_points]
+        lack = [f"{i.label}：{i.value}（{fmt_number(i.points)}/{fmt_number(i.max_points)} 分"
+                + (f"；{i.gap}" if i.gap else "") + "）" for i in d.indicators if i.points < i.max_points]
         rows.append({"label": DIMENSION_SECTIONS.get(d.key, d.label), "score": f"{score1(d.score):.1f}",
                      "have": "；".join(have) or "—", "lack": "；".join(lack) or "—"})
     rows.append(appendix_b_other(a))
@@ -281,15 +287,25 @@ def without_contact(c: Any) -> Any:
 
 
 def report_context(a: Assessment, h: History, charts: dict[str, str],
-                   data_revision: str, *, revision: Revision | None = None) -> dict[str, Any]:
+                   data_revision: str, *, revision: Revision | None = None,
+                   shared: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``shared``: the include line of each of :func:`report_blocks` (the template needs
+    them all to render)."""
     c = a.company
     g = a.grade
     fields = criterion_fields(a)
     tiers = []
     for t in a.tiers:
-        rows = []
+        # a tier that is met (or waits on judgement only) is cited condition by condition in an
+        # application; for one that is not, what stands in the way is shown in full and the
+        # conditions already met are named (their figures are in 一、and the 评估表)
+        settled = t.status in (Status.MET, Status.MANUAL_REVIEW)
+        rows, met = [], []
         for crit in t.criteria:
-            rows += criterion_rows(crit)
+            if not settled and crit.status is Status.MET:
+                met.append(crit.label)
+            else:
+                rows += criterion_rows(crit)
         score = None
         if t.score is not None:
             score = {
@@ -310,7 +326,7 @@ def report_context(a: Assessment, h: History, charts: dict[str, str],
         tiers.append({"id": t.tier, "label": t.label, "status": STATUS_MARK[t.status], "ruleset": t.ruleset,
                       "reason": t.ruleset_reason,
                       "route": {"score": "评分路线", "direct": "直通条件"}.get(t.route or "", ""),
-                      "rows": rows, "score": score,
+                      "rows": rows, "met": met, "score": score,
                       "open": sum(len(open_leaves(x)) for x in t.criteria)})
     covered = {(g.tier, g.criterion) for p in a.plan for g in p.gaps}
     other_gaps = [{"tier": TIER_LABELS[x.tier], "label": x.label, "value": x.value, "threshold": x.threshold,
@@ -373,8 +389,33 @@ def report_context(a: Assessment, h: History, charts: dict[str, str],
         "missing": missing,
         "manual": manual_items(a),
         "interpretations": a.interpretations,
+        "shared": {k: Raw(v) for k, v in (shared or {}).items()},
         "charts": {k: Raw(v) for k, v in charts.items()},
         "earlier": [Raw(f"[{r}]({r}.md)") for r in earlier],
         "failures": a.failures,
         "tier_order": TIERS,
+    }
+
+
+def report_blocks(env: jinja2.Environment, a: Assessment) -> dict[str, SharedBlock]:
+    """The parts of a report that do not depend on the company's data, only on the rules
+    and evaluators that scored it: kept once in content/_shared/ for all reports alike."""
+    titles = dict(a.ruleset_titles)
+    dims = [{"label": d.label, "indicators": [{"label": i.label, "max": fmt_number(i.max_points),
+                                                "target": i.target} for i in d.indicators]}
+            for d in a.dimensions]
+    scored = []
+    for t in a.tiers:
+        if t.score is None:
+            continue
+        groups = {gr.key: gr.label for gr in t.score.groups}
+        scored.append({"label": t.label, "ruleset": f"《{titles.get(t.ruleset, t.ruleset)}》",
+                       "lines": [{"group": groups[ln.group], "label": ln.label,
+                                  "max": fmt_number(ln.max_points), "bands": ln.bands} for ln in t.score.lines]})
+    return {
+        "fields": shared_block("fields", env.get_template("_report_fields.md.j2").render(derived=derived_rows(a))),
+        "rules": shared_block("rules", env.get_template("_report_rules.md.j2").render(
+            interpretations=a.interpretations)),
+        "bands": shared_block("bands", env.get_template("_report_bands.md.j2").render(
+            dimensions=dims, tiers=scored)),
     }

@@ -39,7 +39,8 @@ from zjtx_site.render.portfolio import (
     methodology_context,
     portfolio_context,
 )
-from zjtx_site.render.report import pdf_path, report_context
+from zjtx_site.render.report import pdf_path, report_blocks, report_context
+from zjtx_site.render.shared import SHARED_DIR
 from zjtx_site.scoring.engine import Engine, methodology
 from zjtx_site.scoring.fmt import score1
 from zjtx_site.scoring.results import Assessment
@@ -97,9 +98,15 @@ def render_site(project: Path, engine: Engine, assessments: list[Assessment],
     for a in assessments:
         by_company.setdefault(a.company.company_id, []).append(a)
     out: list[Output] = []
+    shared: set[str] = set()
     for cid in sorted(by_company):
         by_company[cid] = sorted(by_company[cid], key=lambda a: round_sort_key(a.company.round))
-        out += company_pages(env, engine, base, chart_base, by_company[cid], revisions)
+        for o in company_pages(env, engine, base, chart_base, by_company[cid], revisions):
+            if o.path.startswith(SHARED_DIR + "/"):
+                if o.path in shared:
+                    continue        # named by its text: the same file
+                shared.add(o.path)
+            out.append(o)
     revision = data_revision([a.company for a in assessments])
     # our own identifiers, printed as they are
     footer = {"version": Raw(__version__), "rulesets": Raw(", ".join(sorted(engine.rulesets))),
@@ -148,9 +155,15 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
         previous = rounds[idx - 1] if idx and complete_enough(rounds[idx - 1]) else None
         hist = History(previous=previous, rounds=tuple(rounds[: idx + 1]))
 
+        blocks = report_blocks(env, a)
+        for b in blocks.values():
+            # the same text, the same name: one file however many reports include it
+            out.append(Page(path=b.path, key=digest("shared", b.text), make=functools.partial(str.encode, b.text)))
+        includes = {k: b.include for k, b in blocks.items()}
+
         def report(a: Assessment = a, hist: History = hist, chart_md: dict[str, str] = chart_md,
-                   revision: Revision | None = revision) -> bytes:
-            ctx = report_context(a, hist, chart_md, a.company.digest[:12], revision=revision)
+                   revision: Revision | None = revision, includes: dict[str, str] = includes) -> bytes:
+            ctx = report_context(a, hist, chart_md, a.company.digest[:12], revision=revision, shared=includes)
             return env.get_template("report.md.j2").render(**ctx).encode("utf-8")
 
         out.append(Page(path=f"{prefix}.md", key=key, make=report, meta=(

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from zjtx_site.errors import BuildError
+from zjtx_site.render.shared import is_page
 from zjtx_site.website import search
 from zjtx_site.website.mkdocs import mkdocs_config, run_mkdocs
 
@@ -71,7 +72,7 @@ def build_site(engine: str, project: Path, docs: Path, site: Path, *,
     if engine not in ENGINES:
         raise BuildError(f"未知的网站引擎 {engine}：可选 {'、'.join(ENGINES)}")
     files = source_digests(docs)
-    pages = sum(f.endswith(".md") for f in files)
+    pages = sum(is_page(f) for f in files)
     timings = project / TIMINGS
     last = _read_json(timings).get(engine)
     progress(f"正在构建网站（{engine}，{pages} 个页面）{_estimate(last, pages)}")

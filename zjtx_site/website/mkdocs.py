@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from zjtx_site.errors import BuildError
+from zjtx_site.render.shared import SHARED_DIR
 from zjtx_site.website.search import SHIM
 
 PACKAGED = Path(__file__).resolve().parent / "data"
@@ -34,6 +35,7 @@ def mkdocs_config(project: Path, docs: Path, site: Path) -> Path:
     cfg["copyright"] = f"{cfg['copyright']} · {built}" if cfg.get("copyright") else built
     resolve_search_dictionaries(cfg, project)
     add_index_shim(cfg)
+    add_shared_blocks(cfg, docs)
     # beside the project's own mkdocs.yml, so relative paths in it (overrides) still resolve;
     # named for this process, like its staging folder
     path = project / f".zjtx-mkdocs-{os.getpid()}.yml"
@@ -87,6 +89,30 @@ def add_index_shim(cfg: Any) -> None:
     polyfills = extra.setdefault("polyfills", [])
     if SHIM not in polyfills:
         polyfills.append(SHIM)
+
+
+def add_shared_blocks(cfg: Any, docs: Path) -> None:
+    """Reports include the blocks they share from content/_shared/ (pymdownx.snippets,
+    a missing one fails the build); the blocks are not pages of their own."""
+    exts = cfg.get("markdown_extensions")
+    if exts is None:
+        exts = cfg["markdown_extensions"] = []
+    name = "pymdownx.snippets"
+    settings: Any = None
+    for k, item in enumerate(exts):
+        if item == name:
+            settings = exts[k] = {name: {}}
+            settings = settings[name]
+        elif isinstance(item, dict) and name in item:
+            settings = item[name] = item[name] or {}
+    if settings is None:
+        exts.append({name: {}})
+        settings = exts[-1][name]
+    base = settings.get("base_path") or []
+    settings["base_path"] = [str(docs), *([base] if isinstance(base, str) else base)]
+    settings["check_paths"] = True
+    excluded = str(cfg.get("exclude_docs") or "")
+    cfg["exclude_docs"] = excluded + ("" if excluded.endswith("\n") or not excluded else "\n") + f"/{SHARED_DIR}/\n"
 
 
 def run_mkdocs(project: Path, docs: Path, site: Path, *, dirty: bool = False) -> None:

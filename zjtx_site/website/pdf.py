@@ -21,11 +21,12 @@ import json
 import re
 import shutil
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from zjtx_site.errors import BuildError
 from zjtx_site.render.pages import Chart, Output, Page, digest
+from zjtx_site.render.shared import SHARED_DIR, expand
 from zjtx_site.website.mkdocs import build_date
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -164,12 +165,15 @@ class PdfJob:
     key: str
     page: Page
     files: Mapping[str, Callable[[], bytes]]    # charts by their name in the Markdown
+    shared: Mapping[str, Callable[[], bytes]] = field(default_factory=dict)   # content/_shared/ blocks
 
 
 def pdf_jobs(outputs: Iterable[Output], settings: PdfSettings) -> list[PdfJob]:
     """One job per report page of ``outputs``, with the charts it shows."""
     outputs = list(outputs)
     charts: dict[str, Chart] = {o.path: o for o in outputs if isinstance(o, Chart)}
+    # a report names its shared blocks by their text: its key covers them
+    shared = {o.path: o.make for o in outputs if isinstance(o, Page) and o.path.startswith(SHARED_DIR + "/")}
     style = STYLESHEET.read_bytes().decode("utf-8")
     jobs = []
     for o in outputs:
@@ -182,13 +186,14 @@ def pdf_jobs(outputs: Iterable[Output], settings: PdfSettings) -> list[PdfJob]:
                 and (name := p.rsplit("/", 1)[1]).startswith(meta["round"] + "-")
                 and "-" not in name[len(meta["round"]) + 1:]}
         key = digest(o.key, settings.key(), style, *(f"{n}:{c.key}" for n, c in sorted(mine.items())))
-        jobs.append(PdfJob(path=meta["pdf"], key=key, page=o, files={n: c.draw for n, c in mine.items()}))
+        jobs.append(PdfJob(path=meta["pdf"], key=key, page=o, files={n: c.draw for n, c in mine.items()},
+                           shared=shared))
     return jobs
 
 
 def make_pdf(job: PdfJob, settings: PdfSettings, made_on: datetime.date | None = None) -> bytes:
     made_on = made_on or settings.made_on or build_date()
-    document = report_html(job.page.make().decode("utf-8"), job.files, dict(job.page.meta), settings, made_on)
+    document = report_html(expand(job.page.make().decode("utf-8"), job.shared), job.files, dict(job.page.meta), settings, made_on)
     return render_pdf(document, digest(job.key, made_on.isoformat()))
 
 
