@@ -101,7 +101,7 @@ def _project_with_local_plugin(root: Path, monkeypatch) -> Path:
 
 @pytest.mark.site
 def test_a_plugin_replacing_a_dimension_changes_reports_methodology_and_portfolio_alike(tmp_path, monkeypatch):
-    from report_helpers import build
+    from report_helpers import build, read_page
 
     project = _project_with_local_plugin(tmp_path / "p", monkeypatch)
     engine = make_engine(project)
@@ -110,7 +110,7 @@ def test_a_plugin_replacing_a_dimension_changes_reports_methodology_and_portfoli
     assert chain.indicators[-1].label == "【协会】链主企业配套名录"
     build(project)
     content = project / "content"
-    report = (content / "companies" / "gz-lanqi-bio" / "2026.md").read_text("utf-8")
+    report = read_page(content / "companies" / "gz-lanqi-bio" / "2026.md")
     methodology = (content / "methodology.md").read_text("utf-8")
     portfolio = (content / "portfolio.md").read_text("utf-8")
     assert "【协会】链主企业配套名录" in report
@@ -119,7 +119,10 @@ def test_a_plugin_replacing_a_dimension_changes_reports_methodology_and_portfoli
 
     shown = f"{score1(chain.score):.1f}"
     escaped = shown.replace(".", "\\.")          # Markdown escapes the point
-    assert escaped in portfolio and f"产业链配套：{escaped} 分" in report
+    assert escaped in portfolio and f"| 产业链配套 | {escaped} |" in report
+    # and its bands, in the report's 附录二
+    assert "### 六维诊断 · 产业链配套" in report
+    assert report.count("【协会】链主企业配套名录") >= 2
 
 
 def test_methodology_describes_the_registered_evaluator_not_the_builtin_file(monkeypatch):
