@@ -220,14 +220,27 @@ def test_appendix_b(site):
 
 
 def test_tier_checklists(site):
+    from zjtx_site.vocabulary import TIERS
+
+    beyond_seen = 0
     for (cid, rnd), (a, text, bs) in site[1].items():
+        top = max(TIERS.index(p) for p in a.grade.path_tiers)
         for t in a.tiers:
             title = next(h for h in headings(bs, 3) if h.startswith(f"{t.label}："))
             assert _status_word(title.split("：", 1)[1].split("（")[0]) == STATUS_WORDS[t.status.value]
             sec = section(bs, title)
+            settled = t.status in (Status.MET, Status.MANUAL_REVIEW)
+            if not settled and TIERS.index(t.tier) > top:
+                # above the service path (§7.1): the verdict and what is lacking, no checklist
+                assert not [b for b in sec if b.kind == "table"], (cid, rnd, t.tier)
+                (line,) = [b.text for b in sec if b.kind == "p"]
+                assert line.startswith(f"不在本企业的服务路径上（{a.grade.level} 级：")
+                for c in t.criteria:
+                    assert (f"{c.label}（" in line) == (c.status is not Status.MET), (cid, rnd, c.label)
+                beyond_seen += 1
+                continue
             rows = table_after(sec, "条件")
             # a tier not met lists what stands in its way; the conditions it meets are named
-            settled = t.status in (Status.MET, Status.MANUAL_REVIEW)
             shown = [c for c in t.criteria if settled or c.status is not Status.MET]
             named = [c.label for c in t.criteria if c not in shown]
             crits = _leaves_in_order(shown)
@@ -246,6 +259,7 @@ def test_tier_checklists(site):
                         assert c.gap.money in row[4]
                 if c.status is Status.MET:
                     assert row[4] == ""
+    assert beyond_seen          # 烁柏 (L3): 单项冠军
 
 
 def test_scored_tiers_points_and_group_subtotals(site):

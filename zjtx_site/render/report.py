@@ -295,6 +295,7 @@ def report_context(a: Assessment, h: History, charts: dict[str, str],
     g = a.grade
     fields = criterion_fields(a)
     tiers = []
+    top = max((TIERS.index(p) for p in g.path_tiers), default=len(TIERS) - 1)
     for t in a.tiers:
         # a tier that is met (or waits on judgement only) is cited condition by condition in an
         # application; for one that is not, what stands in the way is shown in full and the
@@ -306,8 +307,12 @@ def report_context(a: Assessment, h: History, charts: dict[str, str],
                 met.append(crit.label)
             else:
                 rows += criterion_rows(crit)
+        # a tier above the company's service path (§7.1) is not a goal of this plan: its
+        # verdict and what it lacks are enough
+        beyond = not settled and TIERS.index(t.tier) > top
+        unmet = [f"{x.label}（{STATUS_MARK[x.status]}）" for x in t.criteria if x.status is not Status.MET]
         score = None
-        if t.score is not None:
+        if t.score is not None and not beyond:
             score = {
                 "total": fmt_exact(t.score.total), "pass": fmt_number(t.score.pass_mark),
                 "best": fmt_exact(t.score.best_total) if t.score.best_total != t.score.total else "",
@@ -326,7 +331,8 @@ def report_context(a: Assessment, h: History, charts: dict[str, str],
         tiers.append({"id": t.tier, "label": t.label, "status": STATUS_MARK[t.status], "ruleset": t.ruleset,
                       "reason": t.ruleset_reason,
                       "route": {"score": "评分路线", "direct": "直通条件"}.get(t.route or "", ""),
-                      "rows": rows, "met": met, "score": score,
+                      "rows": [] if beyond else rows, "met": met, "score": score,
+                      "beyond": unmet if beyond else [],
                       "open": sum(len(open_leaves(x)) for x in t.criteria)})
     covered = {(g.tier, g.criterion) for p in a.plan for g in p.gaps}
     other_gaps = [{"tier": TIER_LABELS[x.tier], "label": x.label, "value": x.value, "threshold": x.threshold,
