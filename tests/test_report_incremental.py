@@ -187,7 +187,7 @@ def test_project_template_wins_and_changes_rerender(small, spy):
     assert pages == {"companies/gz-jirui-drive/2025.md", "companies/gz-jirui-drive/2026.md"}
     # ... while the other templates stay the built-in ones
     index = (project / "content" / "companies" / "gz-jirui-drive" / "index.md").read_text("utf-8")
-    assert "| 轮次 | 评估日期 | 级别 | 下一梯度 | 报告 |" in index
+    assert "|轮次|评估日期|级别|下一梯度|报告|" in index
     # and removing the override brings the built-in page back
     shutil.rmtree(project / "templates")
     build(project)

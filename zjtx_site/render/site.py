@@ -41,6 +41,7 @@ from zjtx_site.render.portfolio import (
 )
 from zjtx_site.render.report import pdf_path, report_blocks, report_context
 from zjtx_site.render.shared import SHARED_DIR
+from zjtx_site.render.tables import page_bytes
 from zjtx_site.scoring.engine import Engine, methodology
 from zjtx_site.scoring.fmt import score1
 from zjtx_site.scoring.results import Assessment
@@ -158,20 +159,20 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
         blocks = report_blocks(env, a)
         for b in blocks.values():
             # the same text, the same name: one file however many reports include it
-            out.append(Page(path=b.path, key=digest("shared", b.text), make=functools.partial(str.encode, b.text)))
+            out.append(Page(path=b.path, key=digest(base, "shared", b.text), make=functools.partial(page_bytes, b.text)))
         includes = {k: b.include for k, b in blocks.items()}
 
         def report(a: Assessment = a, hist: History = hist, chart_md: dict[str, str] = chart_md,
                    revision: Revision | None = revision, includes: dict[str, str] = includes) -> bytes:
             ctx = report_context(a, hist, chart_md, a.company.digest[:12], revision=revision, shared=includes)
-            return env.get_template("report.md.j2").render(**ctx).encode("utf-8")
+            return page_bytes(env.get_template("report.md.j2").render(**ctx))
 
         out.append(Page(path=f"{prefix}.md", key=key, make=report, meta=(
             ("kind", "report"), ("company_id", cid), ("name", c.basic.name), ("round", c.round),
             ("assessed_on", c.assessed_on.isoformat()), ("pdf", pdf_path(c)))))
 
     def index() -> bytes:
-        return env.get_template("company.md.j2").render(
+        return page_bytes(env.get_template("company.md.j2").render(
             name=rounds[-1].company.basic.name, profile=company_profile(rounds[-1].company),
             footer={"version": Raw(__version__),
                     "rulesets": Raw(", ".join(sorted({t for r in rounds for t in r.rulesets}))),
@@ -179,7 +180,7 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
             rounds=[{"round": r.company.round, "assessed_on": r.company.assessed_on.isoformat(),
                      "level": level_of(r), "next": _next_label(r),
                      "link": Raw(f"[诊断规划报告]({r.company.round}.md)")} for r in reversed(rounds)]
-        ).encode("utf-8")
+        ))
 
     out.append(Page(path=f"companies/{cid}/index.md", key=digest(base, chain, "company"), make=index))
     return out
@@ -203,13 +204,13 @@ def _next_label(a: Assessment) -> str:
 def incomplete_page(env: jinja2.Environment, a: Assessment, chart_md: dict[str, str]) -> bytes:
     """The page of a round whose grade or tiers failed: what failed and what is known, no report."""
     c = a.company
-    return env.get_template("incomplete.md.j2").render(
+    return page_bytes(env.get_template("incomplete.md.j2").render(
         name=c.basic.name, round=c.round, failures=a.failures, level=level_of(a),
         dimensions=[{"label": d.label, "score": f"{score1(d.score):.1f}"} for d in a.dimensions],
         tiers=[{"label": t.label, "status": STATUS_MARK[t.status]} for t in a.tiers],
         charts={k: Raw(v) for k, v in chart_md.items()},
         footer={"version": Raw(__version__), "rulesets": Raw(", ".join(a.rulesets) or "—"),
-                "data_revision": Raw(c.digest[:12])}).encode("utf-8")
+                "data_revision": Raw(c.digest[:12])}))
 
 
 def overview_pages(env: jinja2.Environment, base: str, by_company: dict[str, list[Assessment]],
@@ -242,7 +243,7 @@ def overview_pages(env: jinja2.Environment, base: str, by_company: dict[str, lis
             else:
                 ctx["paging"] = None
                 ctx["near_total"], ctx["judged_total"] = len(ctx["near"]), len(ctx["judged"])
-            return env.get_template("portfolio.md.j2").render(**ctx).encode("utf-8")
+            return page_bytes(env.get_template("portfolio.md.j2").render(**ctx))
 
         script = paging.rows_script_path(page)
         out.append(Page(path=page, key=all_key + page, make=render))
@@ -256,13 +257,13 @@ def overview_pages(env: jinja2.Environment, base: str, by_company: dict[str, lis
         moved = [dict(m, link=Raw(f"[{md(m['name'])}](../companies/{m['cid']}/{r}.md)"))
                  for m in movers(by_company, r)]
         portfolio(f"rounds/{r}.md", subset, f"{r} 轮企业总览", "../", f"levels-{r}.svg", [], moved)
-    out.append(Page(path="index.md", key=all_key + "index", make=lambda: env.get_template("index.md.j2").render(
+    out.append(Page(path="index.md", key=all_key + "index", make=lambda: page_bytes(env.get_template("index.md.j2").render(
         companies=[{"link": Raw(f"[{md(a.company.basic.name)}](companies/{a.company.company_id}/index.md)"),
                     "round": a.company.round, "level": level_of(a), "next": _next_label(a),
                     "rounds": [Raw(f"[{r.company.round}](companies/{r.company.company_id}/{r.company.round}.md)")
                                for r in by_company[a.company.company_id]]} for a in latest],
         rounds=len(assessments), round_links=round_links, data_revision=footer["data_revision"],
-        version=__version__, rulesets=footer["rulesets"], footer=footer).encode("utf-8")))
+        version=__version__, rulesets=footer["rulesets"], footer=footer))))
     return out
 
 
@@ -279,7 +280,7 @@ def site_assets() -> list[Output]:
 
 def methodology_page(env: jinja2.Environment, engine: Engine, base: str, footer: dict[str, Any]) -> Page:
     return Page(path="methodology.md", key=digest(base, footer["rulesets"], "methodology"),
-                make=lambda: env.get_template("methodology.md.j2").render(
+                make=lambda: page_bytes(env.get_template("methodology.md.j2").render(
                     footer=dict(footer, data_revision=Raw("—")), **methodology_context(
                         methodology(engine))
-                ).encode("utf-8"))
+                )))
