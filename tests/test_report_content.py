@@ -175,6 +175,19 @@ def test_due_diligence_table(site):
         assert rows["净利润率"] == [
             "未报告" if y.net_profit is None else num(Fraction(y.net_profit) / Fraction(y.revenue) * 100) + "%"
             for y in c.financials]
+        # each figure once: the summary figures that are the last year's cell are shown there
+        from zjtx_site.scoring.figures import LAST_YEAR_CELL
+
+        last = {k: v[-1] for k, v in rows.items()}
+        for name, cell in LAST_YEAR_CELL.items():
+            f = a.figure(name)
+            if cell == "debt_ratio":
+                assert f.shown in ("未报告" if last["资产负债率（%）"] == "未报告" else last["资产负债率（%）"] + "%",)
+            else:
+                assert f.shown == a.figure(f"year:{cell}", c.financials[-1].year).shown, (cid, rnd, name)
+        derived = table_after(section(bs, "派生指标"), "指标")
+        assert derived == [[f.label, f.shown] for f in a.figures if f.year is None and f.name not in LAST_YEAR_CELL]
+        assert [r[0] for r in derived] == ["近2年主营业务收入平均增长率", "近两年营业收入复合增长率", "近2年研发费用总额合计"]
         profile = dict((r[0], r[1]) for r in table_after(section(bs, "定性情况：认证、系统、研发机构与知识产权"),
                                                          "项目"))
         assert profile["从事特定细分市场时间"] == f"{num(Fraction(c.specialization.niche_years))} 年"

@@ -26,7 +26,7 @@ from zjtx_site.render.missing import manual_items, missing_items
 from zjtx_site.render.plan import plan_context, target_lines
 from zjtx_site.render.shared import SharedBlock, shared_block
 from zjtx_site.render.summary import executive_summary
-from zjtx_site.scoring.figures import YEAR_RATIOS, year_ratio_name
+from zjtx_site.scoring.figures import LAST_YEAR_CELL, YEAR_RATIOS, year_ratio_name
 from zjtx_site.scoring.fmt import fmt_exact, fmt_number, score1
 from zjtx_site.scoring.results import Assessment, Criterion
 from zjtx_site.scoring.spans import Status
@@ -78,6 +78,11 @@ def financial_rows(a: Assessment) -> list[list[str]]:
 
 def derived_rows(a: Assessment) -> list[list[str]]:
     return [[f.label, f.shown, f.evidence] for f in a.figures if f.year is None]
+
+
+def multi_year_rows(a: Assessment) -> list[list[str]]:
+    """The derived figures the three-year table does not already show (averages, sums, CAGR)."""
+    return [[f.label, f.shown] for f in a.figures if f.year is None and f.name not in LAST_YEAR_CELL]
 
 
 def _enum(key: str, value: str | None) -> str:
@@ -376,6 +381,7 @@ def report_context(a: Assessment, h: History, charts: dict[str, str],
         "years": [y.year for y in c.financials],
         "financials": financial_rows(a),
         "derived": derived_rows(a),
+        "multi_year": multi_year_rows(a),
         "profile": profile_rows(c),
         "dimensions": [{"label": d.label, "score": f"{score1(d.score):.1f}", "plugin": d.plugin,
                         "complete": d.complete,

@@ -18,6 +18,10 @@ YEAR_RATIOS = (("main_share", "主营业务收入占比", "main_revenue", "reven
 # the rule-relevant figures of the due-diligence section, in the order shown
 SUMMARY = ("main_share", "main_growth", "main_growth_avg2", "revenue_cagr", "rd_ratio_y3",
            "rd_expense_sum2", "rd_staff_share", "net_margin", "debt_ratio")
+# the summary figures that are the last year's cell of the three-year table (its per-year
+# ratio, or the debt ratio as filed): pages show them there once
+LAST_YEAR_CELL = {"main_share": "main_share", "main_growth": "main_growth", "rd_ratio_y3": "rd_ratio",
+                  "rd_staff_share": "rd_staff_share", "net_margin": "net_margin", "debt_ratio": "debt_ratio"}
 
 
 def year_ratio_name(name: str) -> str:
