@@ -114,8 +114,8 @@ def test_legends_are_outside_the_data(figures):
     for name, make, args in figures:
         fig, texts = drawn_texts(make, args)
         for ax in fig.axes:
-            if make is charts.radar.__wrapped__ or not ax.get_lines():
-                continue                          # one series: no legend
+            if make is charts.radar.__wrapped__ or all(line.get_label().startswith("_") for line in ax.get_lines()):
+                continue                          # one series, or bars (and the grid is a line): no legend
             samples = [line for line in ax.get_lines() if line.get_label() == "_legend"]
             labels = [box for t, box in texts if t.get_gid() == "legend" and t.axes is ax]
             assert samples and len(labels) == len(samples), f"{name}: no legend"

@@ -177,6 +177,14 @@ def test_charts_are_vectors(made):
     assert drawn, "the charts are missing"
 
 
+def test_chart_labels_are_text_in_the_cjk_font(pages):
+    """The charts' labels are text in the PDF, in Chinese: words that only the charts
+    say (the trend's panel titles, the radar's scale, a round on the rounds chart's axis)."""
+    text = "".join(pages)
+    for label in ("经营规模", "研发投入与效益", "100分", "2026 轮"):
+        assert label in text, label
+
+
 def test_issuer_unset_says_so(tmp_path):
     root = _project(tmp_path / "proj", None)
     from pypdf import PdfReader

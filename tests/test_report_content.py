@@ -121,7 +121,7 @@ def test_charts_are_on_the_page_and_in_content(site):
             want.add(f"{rnd}-rounds.svg")
         assert imgs == want, (cid, rnd)
         for src in imgs:
-            assert (project / "content" / "companies" / cid / src).read_bytes().startswith(b"<?xml")
+            assert (project / "content" / "companies" / cid / src).read_bytes().startswith(b"<svg ")
 
 
 def test_cover_matches_the_assessment(site):

@@ -12,7 +12,10 @@ legend) and keeps the axes, grid and ticks. Positions that matplotlib would
 find with a second layout pass (titles, axis labels, legends) are fixed, and
 the text stays text (:mod:`.svgout`). Every chart draws under the same
 complete set of matplotlib settings, restored afterwards, so settings changed
-elsewhere in the process cannot change a chart's bytes.
+elsewhere in the process cannot change a chart's bytes. What would cost
+bytes for nothing is drawn otherwise: a grid is one path (the radar's is
+polygons, not matplotlib's circles), nothing that lies inside the axes
+anyway is clipped, and a legend sample is drawn as its series is.
 
 Legibility: legends sit outside the data, above the plot (beside it for many
 series); value labels that would collide are moved apart; every value axis
@@ -34,8 +37,11 @@ import matplotlib
 matplotlib.use("Agg")
 from cycler import cycler
 from matplotlib import font_manager
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch, Polygon
+from matplotlib.path import Path
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 from matplotlib.transforms import ScaledTranslation, offset_copy
 
@@ -61,6 +67,7 @@ STYLES: tuple[tuple[str, Any, str], ...] = (   # (colour, dash: a matplotlib lin
 )
 COLORS = tuple(s[0] for s in STYLES)
 MUTED = "#666666"
+MARKERSIZE = 4.5        # of every series and its legend sample
 
 # Everything a chart's bytes depend on, applied (over matplotlib's defaults) around each drawing.
 RC = {
@@ -71,6 +78,7 @@ RC = {
     "svg.hashsalt": "zjtx-site",
     "svg.fonttype": "none",          # text stays text; the SVG's stylesheet names the CJK fonts
     "path.simplify": True,
+    "lines.solid_capstyle": "butt",   # the SVG default: no cap style written per line
     "figure.dpi": 72,
     "axes.titley": 1.0,              # fixed title position: no second layout pass
     "axes.spines.top": False,
@@ -190,22 +198,38 @@ def _pts(ax: Any, x: float = 0, y: float = 0) -> Any:
 
 
 def _frame(ax: Any, unit: str, title: str = "") -> None:
-    """Static parts of a value chart: grid, no tick marks, the unit above the value axis."""
-    ax.grid(True, axis="y")
+    """Static parts of a value chart: no tick marks, the unit above the value axis, a
+    grid placed at the value ticks by :func:`_grid` once the limits are known."""
     ax.set_axisbelow(True)
     ax.tick_params(left=False, bottom=False, labelsize=8)
     ax.patch.set_visible(False)
+    for spine in ax.spines.values():
+        spine.set_joinstyle("round")          # a straight line has no join; round is the one left unwritten
     ax.xaxis.set_label_coords(0.5, -0.1)      # fixed: no search for a place among the tick labels
     ax.yaxis.set_label_coords(-0.1, 0.5)
     # above the value axis, starting at it (a legend row above the plot starts after it)
     ax.text(0, 1, unit, transform=_pts(ax, 0, 6), ha="left", va="bottom", fontsize=8, color=MUTED)
     if title:
         ax.text(0, 1, title, transform=_pts(ax, 0, 22), ha="left", va="bottom", fontsize=10)
+    # one line for all the gridlines, under everything else (matplotlib's grid is a
+    # clipped line per tick, drawn between the tick labels)
+    ax.add_line(Line2D([], [], transform=ax.get_yaxis_transform(), color="#dddddd", linewidth=0.6, zorder=0.5,
+                       clip_on=False, gid="grid"))
 
 
-def _legend(slot: _Slot, ax: Any, entries: list[tuple[str, int]], *, across: bool, start: float = 0) -> None:
+def _grid(ax: Any) -> None:
+    """The grid of :func:`_frame` at the value ticks within the limits."""
+    lo, hi = ax.get_ylim()
+    ticks = [t for t in ax.get_yticks() if lo <= t <= hi]
+    line = next(line for line in ax.get_lines() if line.get_gid() == "grid")
+    line.set_data([x for _ in ticks for x in (0, 1, math.nan)], [y for t in ticks for y in (t, t, math.nan)])
+
+
+def _legend(slot: _Slot, ax: Any, entries: list[tuple[str, int]], *, across: bool, start: float = 0,
+            linewidth: float = 1.4) -> None:
     """A legend of (label, style index) outside the plot: a row above it (from ``start``
-    points), or a column to its right."""
+    points), or a column to its right. A sample is drawn as its series is (``linewidth``,
+    :data:`MARKERSIZE`)."""
     anchor = (0.0, 1.0) if across else (1.0, 1.0)
     # points from the anchor (the figure is drawn at 72 dpi: a point is a unit)
     at = ScaledTranslation(*anchor, ax.transAxes)
@@ -213,7 +237,7 @@ def _legend(slot: _Slot, ax: Any, entries: list[tuple[str, int]], *, across: boo
     for label, k in entries:
         color, dash, marker = STYLES[k % len(STYLES)]
         slot.add(ax.add_line(Line2D([x, x + 9, x + 18], [y, y, y], transform=at, color=color, linestyle=dash,
-                                    marker=marker, markevery=[1], markersize=4, linewidth=1.4,
+                                    marker=marker, markevery=[1], markersize=MARKERSIZE, linewidth=linewidth,
                                     label="_legend", clip_on=False)))
         slot.add(ax.text(*anchor, label, transform=_pts(ax, x + 22, y), ha="left", va="center", fontsize=8,
                          gid="legend"))
@@ -229,17 +253,32 @@ def radar(labels: list[str], scores: list[Fraction], title: str = "") -> Figure:
     n = len(labels)
     slot = _slot(("radar", n), lambda: _radar_slot(n))
     ax = slot.fig.axes[0]
-    angles = [2 * math.pi * i / n for i in range(n)]
+    angles = _spokes(n)
     values = [float(s) for s in scores]
     color = COLORS[0]
-    closed_a, closed_v = angles + angles[:1], values + values[:1]
-    slot.add(ax.fill(closed_a, closed_v, color=color, alpha=0.2, linewidth=0)[0])
-    slot.add(ax.plot(closed_a, closed_v, color=color, linewidth=1.8, marker="o", markersize=4,
-                     markevery=list(range(n)))[0])
+    # the scores' polygon, filled and outlined in one path, and a marker at each score;
+    # nothing is clipped: scores lie within 0–100
+    slot.add(ax.add_patch(Polygon(list(zip(angles, values)), closed=True, facecolor=(*to_rgb(color), 0.2),
+                                  edgecolor=color, linewidth=1.8, joinstyle="round", zorder=2, clip_on=False)))
+    slot.add(ax.plot(angles, values, linestyle="none", color=color, marker="o", markersize=4, zorder=2.1,
+                     clip_on=False)[0])
     ax.set_xticklabels([f"{lb}\n{v:.1f}" for lb, v in zip(labels, values)])
     if title:
         slot.add(ax.text(0.5, 1, title, transform=_pts(ax, 0, 30), ha="center", va="bottom", fontsize=11))
     return slot.fig
+
+
+RINGS = (20, 40, 60, 80, 100)
+
+
+def _spokes(n: int) -> list[float]:
+    return [2 * math.pi * i / n for i in range(n)]
+
+
+def _ring(n: int, r: float) -> tuple[list[tuple[float, float]], list[Any]]:
+    """A closed polygon through the spokes at score ``r``: (vertices, path codes)."""
+    return ([(a, r) for a in _spokes(n)] + [(0, r)],
+            [Path.MOVETO] + [Path.LINETO] * (n - 1) + [Path.CLOSEPOLY])
 
 
 def _radar_slot(n: int) -> _Slot:
@@ -250,14 +289,32 @@ def _radar_slot(n: int) -> _Slot:
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
     ax.set_thetalim(0, 2 * math.pi)
-    ax.xaxis.set_major_locator(FixedLocator([2 * math.pi * i / n for i in range(n)]))
+    ax.xaxis.set_major_locator(FixedLocator(_spokes(n)))
     ax.tick_params(axis="x", pad=10, labelsize=10)
     ax.set_ylim(0, 100)
-    ax.set_yticks([20, 40, 60, 80, 100])
-    ax.set_yticklabels(["20", "40", "60", "80", "100分"], fontsize=7, color="#888888")
-    ax.set_rlabel_position(180 / n)       # between the first two spokes
-    ax.grid(color="#cccccc", linewidth=0.6)
-    ax.spines["polar"].set_color("#999999")
+    # The grid is polygons (a hexagon for six dimensions), as a radar chart's is: rings
+    # and spokes in one path, the outer ring darker, drawn once for every chart of
+    # the figure. matplotlib's polar grid and frame are circles (long Bézier paths).
+    ax.grid(False)
+    ax.spines["polar"].set_visible(False)
+    verts: list[tuple[float, float]] = []
+    codes: list[Any] = []
+    for r in RINGS[:-1]:
+        v, c = _ring(n, r)
+        verts += v
+        codes += c
+    for a in _spokes(n):
+        verts += [(a, 0), (a, RINGS[-1])]
+        codes += [Path.MOVETO, Path.LINETO]
+    for path, color, z in ((Path(verts, codes), "#cccccc", 1.5), (Path(*_ring(n, RINGS[-1])), "#999999", 2.5)):
+        ax.add_patch(PathPatch(path, fill=False, edgecolor=color, linewidth=0.6, joinstyle="round", zorder=z,
+                               clip_on=False))
+    # the scale between the first two spokes, each number on its ring (a polygon's side
+    # is nearer the centre than its corners)
+    inset = math.cos(math.pi / n)
+    ax.set_yticks([r * inset for r in RINGS])
+    ax.set_yticklabels([str(r) for r in RINGS[:-1]] + [f"{RINGS[-1]}分"], fontsize=7, color="#888888")
+    ax.set_rlabel_position(180 / n)
     ax.patch.set_visible(False)
     fig.subplots_adjust(left=0.17, right=0.83, bottom=0.12, top=0.84)
     return _Slot(fig)
@@ -277,6 +334,7 @@ def _value_labels(slot: _Slot, ax: Any, points: list[tuple[float, float, int]]) 
     """Value labels at (x, y) of series k: at each x the highest point is labelled above
     and the others below, then moved apart so that no two labels touch."""
     by_x: dict[float, list[tuple[float, float, int]]] = {}
+    texts: list[tuple[int, float, float, float]] = []
     for x, y, k in points:
         by_x.setdefault(x, []).append((x, y, k))
     for x, group in sorted(by_x.items()):
@@ -289,9 +347,10 @@ def _value_labels(slot: _Slot, ax: Any, points: list[tuple[float, float, int]]) 
             placed.append(centre)
         for (_, y, k), centre in zip(group, placed):
             dy = centre - ax.transData.transform((x, y))[1] * 72 / ax.figure.dpi
-            slot.add(ax.text(x, y, _num(y), transform=offset_copy(ax.transData, ax.figure, x=0, y=dy,
-                                                                  units="points"),
-                             ha="center", va="center", fontsize=7, color=STYLES[k % len(STYLES)][0]))
+            texts.append((k, x, y, dy))
+    for k, x, y, dy in sorted(texts, key=lambda t: (t[0], t[1])):     # a series' labels together
+        slot.add(ax.text(x, y, _num(y), transform=offset_copy(ax.transData, ax.figure, x=0, y=dy, units="points"),
+                         ha="center", va="center", fontsize=7, color=STYLES[k % len(STYLES)][0]))
 
 
 def _lines(slot: _Slot, ax: Any, years: list[int], series: dict[str, list[Fraction | None]], first: int,
@@ -308,18 +367,20 @@ def _lines(slot: _Slot, ax: Any, years: list[int], series: dict[str, list[Fracti
         color, dash, marker = STYLES[k % len(STYLES)]
         # an unreported year is a gap in the line, not a straight line across it
         ys = [math.nan if v is None else float(v) for v in raw]
-        slot.add(ax.plot(years, ys, color=color, linestyle=dash, marker=marker, markersize=4.5, linewidth=1.6,
-                         label=entries[-1][0])[0])
+        slot.add(ax.plot(years, ys, color=color, linestyle=dash, marker=marker, markersize=MARKERSIZE,
+                         linewidth=1.6, label=entries[-1][0], clip_on=False)[0])
         labels += [(x, y, k) for x, y in pts]
         values += [y for _, y in pts]
     lo, hi = _value_limits(ax, values, 20)
     ax.set_ylim(lo, hi)
+    _grid(ax)
     if lo < 0 < hi:
-        slot.add(ax.axhline(0, color="#999999", linewidth=0.6, zorder=1))
+        slot.add(ax.axhline(0, color="#999999", linewidth=0.6, zorder=1, clip_on=False,   # drawn as an axis is
+                            solid_capstyle="projecting"))
     ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
     ax.set_xticks(years, [f"{y}年" for y in years])
     _value_labels(slot, ax, labels)
-    _legend(slot, ax, entries, across=True, start=_width(unit, 8) + 14)
+    _legend(slot, ax, entries, across=True, start=_width(unit, 8) + 14, linewidth=1.6)
 
 
 @_chart
@@ -359,7 +420,7 @@ def rounds(labels: list[str], series: dict[str, list[Fraction]]) -> Figure:
     for k, (name, values) in enumerate(series.items()):
         color, dash, marker = STYLES[k % len(STYLES)]
         slot.add(ax.plot(xs, [float(v) for v in values], color=color, linestyle=dash, marker=marker,
-                         markersize=4.5, linewidth=1.4, label=name)[0])
+                         markersize=MARKERSIZE, linewidth=1.4, label=name, clip_on=False)[0])
         entries.append((name, k))
     ax.set_xticks(xs, [f"{x} 轮" for x in labels])
     ax.set_xlim(-0.4, len(labels) - 0.6)
@@ -373,6 +434,7 @@ def _rounds_slot() -> _Slot:
     _frame(ax, "得分（分）")
     ax.set_ylim(0, 100)
     ax.set_yticks([0, 20, 40, 60, 80, 100])
+    _grid(ax)                                    # the same for every chart
     fig.subplots_adjust(left=0.09, right=0.7, bottom=0.1, top=0.88)
     return _Slot(fig)
 
@@ -382,7 +444,7 @@ def bars(labels: list[str], counts: list[int], ylabel: str = "企业数（家）
     slot = _slot(("bars", ylabel), lambda: _bars_slot(ylabel))
     ax = slot.fig.axes[0]
     xs = list(range(len(labels)))
-    slot.add(ax.bar(xs, counts, color=COLORS[0], width=0.6))
+    slot.add(ax.bar(xs, counts, color=COLORS[0], width=0.6, clip_on=False))
     for x, c in zip(xs, counts):
         slot.add(ax.text(x, c, str(c), transform=offset_copy(ax.transData, slot.fig, y=3, units="points"),
                          ha="center", va="bottom", fontsize=9))
@@ -390,6 +452,7 @@ def bars(labels: list[str], counts: list[int], ylabel: str = "企业数（家）
     ax.set_xlim(-0.6, len(labels) - 0.4)
     top = max(counts + [1])
     ax.set_ylim(0, _value_limits(ax, [0, top], 16)[1])
+    _grid(ax)
     return slot.fig
 
 
