@@ -36,7 +36,7 @@ def content(tmp_path_factory) -> Path:
 
 def table_rows(md: str) -> list[str]:
     section = md.split("## 全部企业", 1)[1].split("## 按级别的服务路径", 1)[0]
-    return [ln for ln in section.splitlines() if ln.startswith("| [")]
+    return [ln for ln in section.splitlines() if ln.startswith("|[")]
 
 
 def test_the_page_holds_the_first_rows_and_a_script_every_row(content):
@@ -58,7 +58,7 @@ def test_near_misses_are_capped_and_counted(content):
     section = md.split("## 临门一脚", 1)[1].split("## 全部企业", 1)[0]
     near, judged = section.split("### 待人工判断", 1)
     for part in (near, judged):
-        listed = [ln for ln in part.splitlines() if ln.startswith("| [")]
+        listed = [ln for ln in part.splitlines() if ln.startswith("|[")]
         assert len(listed) <= paging.NEAR_SHOWN
         m = re.search(r"共 (\d+) 家，此处列出(?:差距最少的|前) (\d+) 家", part)
         if m:
@@ -70,6 +70,12 @@ def test_by_level_lists_give_way_to_the_filter(content):
     levels = md.split("## 按级别的服务路径", 1)[1]
     assert "在上方“全部企业”表的筛选框中输入" in levels
     assert "](companies/" not in levels
+
+
+def test_the_home_page_sends_a_long_list_to_the_portfolio(content):
+    home = (content / "index.md").read_text("utf-8")
+    assert f"共 {N} 家企业：请在[企业总览](portfolio.md)中" in home
+    assert "](companies/" not in home          # no row per company on the first page
 
 
 def test_a_small_portfolio_is_not_paged():

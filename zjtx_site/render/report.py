@@ -430,4 +430,8 @@ def report_blocks(env: jinja2.Environment, a: Assessment) -> dict[str, SharedBlo
             interpretations=a.interpretations)),
         "bands": shared_block("bands", env.get_template("_report_bands.md.j2").render(
             dimensions=dims, tiers=scored)),
+        # notes whose words never change: the legend of the plan, the lead of two tables,
+        # the follow-up of a first round
+        **{k: shared_block(k, env.get_template(f"_report_note_{k}.md.j2").render())
+           for k in ("legend", "gaps", "manual", "first")},
     }

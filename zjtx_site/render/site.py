@@ -262,6 +262,8 @@ def overview_pages(env: jinja2.Environment, base: str, by_company: dict[str, lis
                     "round": a.company.round, "level": level_of(a), "next": _next_label(a),
                     "rounds": [Raw(f"[{r.company.round}](companies/{r.company.company_id}/{r.company.round}.md)")
                                for r in by_company[a.company.company_id]]} for a in latest],
+        # a long list belongs to the paged portfolio, not to the first page a reader opens
+        paged=paging.is_paged(len(latest)),
         rounds=len(assessments), round_links=round_links, data_revision=footer["data_revision"],
         version=__version__, rulesets=footer["rulesets"], footer=footer))))
     return out
