@@ -193,6 +193,21 @@ def test_due_diligence_table(site):
         assert profile["从事特定细分市场时间"] == f"{num(Fraction(c.specialization.niche_years))} 年"
         assert profile["主导产品"] == (c.product.name or "未报告")
         assert profile["所属产业链"] == (c.chain.name or "未报告")
+        # what the 评估表 shows is not repeated here, and it is there
+        from zjtx_site.render.report import IN_OTHER_ROW, SHOWN_IN_FORM, profile_rows
+
+        form = table_after(section(bs, "企业专精特新能力评估表（附录 B）"), "评价指标")
+        form_text = " ".join(cell for row in form for cell in row)
+        scored = {i.label for d in a.dimensions for i in d.indicators}
+        for label, value in profile_rows(c):
+            if label in IN_OTHER_ROW:
+                assert label not in profile and f"{IN_OTHER_ROW[label]}：" in form[-1][2] + form[-1][3]
+            elif label in SHOWN_IN_FORM and set(SHOWN_IN_FORM[label]) <= scored:
+                assert label not in profile, (cid, rnd, label)
+                for indicator in SHOWN_IN_FORM[label]:
+                    assert f"{indicator}：" in form_text, (cid, rnd, indicator)
+            else:
+                assert profile[label] == value, (cid, rnd, label)
 
 
 def test_dimension_scores_and_indicators(site):

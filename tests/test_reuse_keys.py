@@ -227,4 +227,4 @@ def test_an_edited_packaged_data_file_changes_the_affected_pages(tmp_path):
     assert after == fresh
     diff = changed(before, after)
     assert {f"companies/{TARGET}/2026.md", f"companies/{TARGET}/index.md", "portfolio.md"} <= diff
-    assert "| L5 |" not in after["portfolio.md"].decode("utf-8").split("## 全部企业")[1]
+    assert "|L5|" not in after["portfolio.md"].decode("utf-8").split("## 全部企业")[1]

@@ -119,7 +119,7 @@ def test_a_plugin_replacing_a_dimension_changes_reports_methodology_and_portfoli
 
     shown = f"{score1(chain.score):.1f}"
     escaped = shown.replace(".", "\\.")          # Markdown escapes the point
-    assert escaped in portfolio and f"| 产业链配套 | {escaped} |" in report
+    assert escaped in portfolio and f"|产业链配套|{escaped}|" in report
     # and its bands, in the report's 附录二
     assert "### 六维诊断 · 产业链配套" in report
     assert report.count("【协会】链主企业配套名录") >= 2

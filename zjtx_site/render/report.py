@@ -121,6 +121,30 @@ def financing_text(c: Any) -> str:
     return "；".join(parts) or "未报告"
 
 
+# rows of the profile that the 评估表 (第三部分) already shows: its 其他指标 row (made here,
+# by appendix_b_other) always, under these names ...
+IN_OTHER_ROW = {"上市情况": "上市计划与融资", "融资情况": "上市计划与融资",
+                "行业领军企业（对标）": "与行业领军企业对标", "获得的称号": "相关部门资质认定"}
+# ... and an indicator's row when that indicator is scored (a plugin's own labels keep them)
+SHOWN_IN_FORM: dict[str, tuple[str, ...]] = {
+    "业务系统上云": ("业务系统向云端迁移",),
+    "制造业与互联网融合试点示范": ("制造业与互联网融合试点示范项目",),
+    "数字化水平评测等级": ("数字化水平评测等级",),
+    "“创客中国”大赛": ("“创客中国”大赛",),
+    "补短板、填空白": ("在产业链关键领域实现“补短板”“填空白”",),
+    "为知名大企业直接配套": ("为国内外知名大企业直接配套",),
+    "服务关键产业链重点龙头企业": ("服务关键产业链重点龙头企业",),
+    "网络强国建设重点领域 / 战略性新兴产业": ("属于网络强国建设重点领域", "属于战略性新兴产业"),
+}
+
+
+def due_diligence_rows(a: Assessment) -> list[list[str]]:
+    """The profile less what the 评估表 shows: each datum once in the report."""
+    scored = {i.label for d in a.dimensions for i in d.indicators}
+    return [r for r in profile_rows(a.company) if r[0] not in IN_OTHER_ROW
+            and (r[0] not in SHOWN_IN_FORM or not set(SHOWN_IN_FORM[r[0]]) <= scored)]
+
+
 def profile_rows(c: Any) -> list[list[str]]:
     r, i, d, ch, p, h = c.refinement, c.innovation, c.distinctiveness, c.chain, c.product, c.honors
     ri = i.rd_institutions
@@ -382,7 +406,7 @@ def report_context(a: Assessment, h: History, charts: dict[str, str],
         "financials": financial_rows(a),
         "derived": derived_rows(a),
         "multi_year": multi_year_rows(a),
-        "profile": profile_rows(c),
+        "profile": due_diligence_rows(a),
         "dimensions": [{"label": d.label, "score": f"{score1(d.score):.1f}", "plugin": d.plugin,
                         "complete": d.complete,
                         "earned": fmt_number(sum((i.points for i in d.indicators), Fraction(0))),
