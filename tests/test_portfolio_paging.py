@@ -46,11 +46,13 @@ def test_the_page_holds_the_first_rows_and_a_script_every_row(content):
     assert f'data-rows="{paging.rows_script_path("portfolio.md")}"' in md and f'data-total="{N}"' in md
     script = (content / paging.rows_script_path("portfolio.md")).read_text("utf-8")
     key = json.dumps(paging.rows_script_path("portfolio.md"))
-    data = json.loads(script.split(f"[{key}]=", 1)[1].rstrip().rstrip(";"))
+    data = paging.unpack_rows(json.loads(script.split(f"[{key}]=", 1)[1].rstrip().rstrip(";")))
     assert len(data) == N
     first = re.search(r"\[([^\]]+)\]\(companies/([^)]+)\.md\)", rows[0])
     assert data[0][0] == f'<a href="companies/{first.group(2)}.html">{first.group(1)}</a>'
     assert all(len(r) == len(data[0]) for r in data)
+    # the recurring cells are written once
+    assert script.count("× 不符合") == 1
 
 
 def test_near_misses_are_capped_and_counted(content):

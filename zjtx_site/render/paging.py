@@ -12,6 +12,7 @@ site opened from disk (file://) can load it too.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from html import escape
 from typing import Any
 
@@ -37,6 +38,28 @@ def row_cells(row: dict[str, Any]) -> list[str]:
 
 
 def rows_script(key: str, table: list[dict[str, Any]]) -> bytes:
-    """Every row, under ``key`` (the page's script name), for assets/tables.js."""
-    data = json.dumps([row_cells(r) for r in table], ensure_ascii=False, separators=(",", ":"))
+    """Every row, under ``key`` (the page's script name), for assets/tables.js.
+
+    Cells that recur (a tier's verdict, a level, a field) are written once in ``words``
+    and given in the rows by their number: the script is about a third smaller."""
+    cells = [row_cells(r) for r in table]
+    seen = Counter(c for row in cells for c in row[1:])
+    words: list[str] = []
+    number: dict[str, int] = {}
+
+    def packed(c: str) -> str | int:
+        if seen[c] < 2 or len(c.encode("utf-8")) <= 4:
+            return c
+        if c not in number:
+            number[c] = len(words)
+            words.append(c)
+        return number[c]
+
+    rows = [[row[0], *(packed(c) for c in row[1:])] for row in cells]
+    data = json.dumps({"words": words, "rows": rows}, ensure_ascii=False, separators=(",", ":"))
     return (f"(window.zjtxRows=window.zjtxRows||{{}})[{json.dumps(key)}]={data};\n").encode("utf-8")
+
+
+def unpack_rows(pack: dict[str, Any]) -> list[list[str]]:
+    """The rows of a rows script as cells (what assets/tables.js does in the browser)."""
+    return [[pack["words"][c] if isinstance(c, int) else c for c in row] for row in pack["rows"]]

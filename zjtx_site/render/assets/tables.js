@@ -123,7 +123,9 @@
       var script = document.createElement("script");
       script.src = box.dataset.rows;
       script.onload = function () {
-        rows = window.zjtxRows[box.dataset.rowsKey].map(function (cells, i) {
+        var pack = window.zjtxRows[box.dataset.rowsKey];   /* recurring cells by number */
+        rows = pack.rows.map(function (packed, i) {
+          var cells = packed.map(function (c) { return typeof c === "number" ? pack.words[c] : c; });
           var texts = cells.map(plain);
           return { html: cells, cells: texts, order: i, text: texts.join(" ").toLowerCase() };
         });
