@@ -391,6 +391,7 @@ def report_context(a: Assessment, h: History, charts: dict[str, str],
         "target": target_lines(a),
         "tier_glance": [{"label": t.label, "status": STATUS_MARK[t.status], "ruleset": t.ruleset,
                          "reason": t.ruleset_reason} for t in a.tiers],
+        "ruleset_basis": ruleset_basis(a),
         "rulesets": ", ".join(a.rulesets),
         "version": __version__,
         "digest": c.digest[:12],
@@ -431,6 +432,17 @@ def report_context(a: Assessment, h: History, charts: dict[str, str],
         "failures": a.failures,
         "tier_order": TIERS,
     }
+
+
+def ruleset_basis(a: Assessment) -> dict[str, Any]:
+    """Why each tier's rule set applies: the choice by date every tier shares, said once
+    (``common``), and what a tier adds to it (a rule set that keeps an older one's tier)."""
+    parts = [t.ruleset_reason.split("；", 1) for t in a.tiers]
+    common = parts[0][0] if parts and all(p[0] == parts[0][0] for p in parts) else ""
+    return {"common": common,
+            "rows": [{"label": t.label, "ruleset": t.ruleset,
+                      "reason": (p[1] if len(p) > 1 else "—") if common else t.ruleset_reason}
+                     for t, p in zip(a.tiers, parts)]}
 
 
 def report_blocks(env: jinja2.Environment, a: Assessment) -> dict[str, SharedBlock]:
