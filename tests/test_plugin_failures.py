@@ -300,7 +300,7 @@ def test_keep_going_with_a_failed_grade_writes_a_marked_page_not_a_report(tmp_pa
     assert '!!! failure "评分不完整"' in page and "本页不是诊断规划报告" in page
     assert "|分级分类|—|" in page and "## 封面" not in page
     portfolio = (root / "content" / "portfolio.md").read_text("utf-8")
-    assert "广州澜启生物科技有限公司](companies/gz-lanqi-bio/2026.md)（评分不完整） | 2026 | — |" in portfolio
+    assert "广州澜启生物科技有限公司](companies/gz-lanqi-bio/2026.md)（评分不完整）|2026|—|" in portfolio
 
 
 @pytest.mark.site
