@@ -18,8 +18,18 @@ Incremental builds, where the engine allows:
   theirs in the last one. Anything else builds in full.
 - Zensical keeps a cache beside its configuration, and the pages it builds
   must lie below that folder: its configuration goes to ``.zjtx/`` (the
-  staging area is below it), its cache to ``.zjtx/.cache/``, and it builds in
-  ``.zjtx/zensical/``, which is then copied to the staging area.
+  staging area is below it) and its cache to ``.zjtx/.cache/``. The cache is
+  keyed by each source's path, so the staged ``content/`` is moved (renamed)
+  to the same place, ``.zjtx/zensical/docs/``, for every build and moved back
+  after; a page whose source did not change is then not rendered again. The
+  engine writes every page on every build, into ``.zjtx/zensical/site/``,
+  which is then moved (not copied) to the staging area. Its state (the key of
+  the configuration and the digest of each source the cache was made from) is
+  in ``.zjtx/zensical/state.json``, written after a successful build only; a
+  different configuration, set of files or a missing state clears the cache.
+  Zensical runs through :mod:`.zensical_run`, which keeps the results of its
+  per-page Markdown link scan (``references.json`` there), the part of a
+  cached build that Zensical 0.0.73 does again for every page.
 
 Each staged site carries ``.zjtx-build.json``: the engine, a key of its
 configuration and the digest of every source file, which the next build
@@ -43,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from zjtx_site.errors import BuildError
-from zjtx_site.website import search
+from zjtx_site.website import search, zensical_run
 from zjtx_site.website.mkdocs import mkdocs_config, run_mkdocs
 
 ENGINES = ("mkdocs", "zensical")
@@ -51,6 +61,7 @@ DEFAULT_ENGINE = "mkdocs"
 STATE = ".zjtx-build.json"
 ZENSICAL_DIR = Path(".zjtx") / "zensical"
 ZENSICAL_CONFIG = Path(".zjtx") / "zensical.yml"
+ZENSICAL_STATE = "state.json"                     # in ZENSICAL_DIR
 TIMINGS = Path(".zjtx") / "site-timings.json"     # for the estimate of the next build
 EOL_NOTICE = ("提示：网站引擎 mkdocs-material 将于 2027-05-05 停止维护（mkdocs 1.x 已无人维护）。"
               "同一作者的继任者 Zensical 读取同一份 mkdocs.yml，可用 zjtx build --engine zensical 试用；"
@@ -213,24 +224,35 @@ def _zensical(project: Path, docs: Path, site: Path, files: dict[str, str],
     if importlib.util.find_spec("zensical") is None:
         raise BuildError("未安装 Zensical：pip install 'zjtx-site[zensical]'（或改用默认引擎 --engine mkdocs）")
     work = project / ZENSICAL_DIR
-    out = work / "site"
-    state = previous_state(out)
-    if state.get("config") != config_key("zensical", project) or set(state.get("files", {})) != set(files):
-        _forget_zensical(project)               # its cache and pages are for other files or settings
+    src, out, state_file = work / "docs", work / "site", work / ZENSICAL_STATE
+    key = config_key("zensical", project)
+    state = _read_json(state_file)
+    if state.get("config") != key or set(state.get("files", {})) != set(files):
+        _forget_zensical(project)               # its cache is for other files or settings, or unknown
     work.mkdir(parents=True, exist_ok=True)
-    (out / STATE).unlink(missing_ok=True)
-    cfg = zensical_config(project, docs, out)
-    proc = subprocess.run([sys.executable, "-m", "zensical", "build", "--strict", "-f", str(cfg)],
-                          cwd=project, capture_output=True, text=True, check=False)
+    state_file.unlink(missing_ok=True)          # until this build has succeeded
+    (work / zensical_run.RUN).unlink(missing_ok=True)
+    for left in (src, out):                     # what an interrupted build left
+        shutil.rmtree(left, ignore_errors=True)
+    cfg = zensical_config(project, src, out)
+    os.replace(docs, src)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "zjtx_site.website.zensical_run", str(work),
+                               "build", "--strict", "-f", str(cfg)],
+                              cwd=project, capture_output=True, text=True, check=False)
+    finally:
+        os.replace(src, docs)
     if proc.returncode != 0:
         _forget_zensical(project)
         text = (proc.stderr + proc.stdout).strip()
         raise BuildError("网站构建（Zensical --strict）失败，content/ 和 site/ 保持不变：\n" + text)
     changed = sum(state.get("files", {}).get(f) != d for f, d in files.items())
-    (out / STATE).write_text(json.dumps({"config": config_key("zensical", project), "files": files}), "utf-8")
+    state_file.write_text(json.dumps({"config": key, "files": files}), "utf-8")
     shutil.rmtree(site, ignore_errors=True)
-    shutil.copytree(out, site, ignore=shutil.ignore_patterns(STATE))
-    progress(f"网站构建完成（Zensical，{changed} 个源文件有变化）")
+    os.replace(out, site)
+    rendered = _read_json(work / zensical_run.RUN).get("rendered")
+    progress(f"网站构建完成（Zensical，{changed} 个源文件有变化"
+             + (f"，渲染了 {rendered} 个页面）" if isinstance(rendered, int) else "）"))
     return SiteBuild(engine="zensical", incremental=bool(state) and changed < len(files), rebuilt=changed)
 
 
