@@ -12,10 +12,11 @@ Incremental builds, where the engine allows:
   That is exact when nothing but page contents changed: the same files, the
   same configuration, engine and theme, an explicit navigation with its own
   titles (so no page's navigation depends on another page's title) and
-  ``.html`` page names. Then the last site is copied into the staging area
-  with its times, each staged file whose bytes changed since that site was
-  built is marked newer, and the search index of the rebuilt pages replaces
-  theirs in the last one. Anything else builds in full.
+  ``.html`` page names. Then the last site is copied into the staging area,
+  its files are marked newer than every unchanged source and each staged
+  file whose bytes changed since that site was built newer still, and the
+  search index of the rebuilt pages replaces theirs in the last one.
+  Anything else builds in full.
 - Zensical keeps a cache beside its configuration, and the pages it builds
   must lie below that folder: its configuration goes to ``.zjtx/`` (the
   staging area is below it) and its cache to ``.zjtx/.cache/``. The cache is
@@ -160,12 +161,12 @@ def _mkdocs(project: Path, docs: Path, site: Path, files: dict[str, str],
             and set(prev.get("files", {})) == set(files) and _dirty_safe(project, docs, site)
             and (old_index := search.read_index(live)) is not None):
         shutil.rmtree(site, ignore_errors=True)
-        shutil.copytree(live, site, copy_function=shutil.copy2)   # with their times
-        _mark_changed(docs, files, changed)
+        shutil.copytree(live, site, copy_function=shutil.copy)    # its times are set below
+        _mark_changed(docs, site, files, changed)
         run_mkdocs(project, docs, site, dirty=True)
         rebuilt = {search.page_location(f) for f in changed if f.endswith(".md")}
         merged = search.merge_index(old_index, search.read_index(site), rebuilt)
-        _restore_times(docs, files)
+        _restore_times(docs, changed)
         if merged is not None:
             search.write_index(site, merged)
             progress(f"网站增量构建完成：{len(changed)} 个源文件有变化")
@@ -201,19 +202,33 @@ def _titled(nav: Any) -> bool:
     return False                                    # a bare path: titled by its page
 
 
-def _mark_changed(docs: Path, files: dict[str, str], changed: list[str]) -> None:
-    """mkdocs rebuilds a page whose source is newer than its page in the site: the
-    unchanged sources are made older than any page, the changed ones newer."""
-    now = time.time() + 1
+def _mark_changed(docs: Path, site: Path, files: dict[str, str], changed: list[str]) -> None:
+    """mkdocs rebuilds a page whose source is newer than its page in the site: every file of
+    the copied site is made newer than any unchanged source, the changed sources newer still.
+    The unchanged sources keep their times: they are the live content/'s own files (hard
+    links, see :mod:`.writer`), which a build must not change."""
     new = set(changed)
-    for rel in files:
-        stamp = now if rel in new else 0
-        os.utime(docs / rel, (stamp, stamp))
+    newest = max((os.stat(docs / rel).st_mtime for rel in files if rel not in new), default=0.0)
+    stamp = max(newest, time.time()) + 1
+    for path in site.rglob("*"):
+        if path.is_file():
+            os.utime(path, (stamp, stamp))
+    for rel in changed:
+        _unshare(docs / rel)
+        os.utime(docs / rel, (stamp + 1, stamp + 1))
 
 
-def _restore_times(docs: Path, files: dict[str, str]) -> None:
+def _unshare(path: Path) -> None:
+    """The staged file as a file of its own (a reused one is linked to the live one)."""
+    if path.stat().st_nlink > 1:
+        data = path.read_bytes()
+        path.unlink()
+        path.write_bytes(data)
+
+
+def _restore_times(docs: Path, changed: list[str]) -> None:
     """Back to now: the staged files become the live content/."""
-    for rel in files:
+    for rel in changed:
         os.utime(docs / rel)
 
 
