@@ -276,10 +276,10 @@ def _forget_zensical(project: Path) -> None:
     shutil.rmtree(project / ZENSICAL_CONFIG.parent / ".cache", ignore_errors=True)
 
 
-def zensical_config(project: Path, docs: Path, out: Path) -> Path:
+def zensical_config(project: Path, docs: Path, out: Path, path: Path | None = None) -> Path:
     """The project's mkdocs.yml for Zensical, in ``.zjtx/`` (Zensical's project root: the
-    staged pages must lie below it, and its cache goes beside it), with relative paths
-    made absolute, since the file is no longer beside the project's."""
+    staged pages must lie below it, and its cache goes beside it) or at ``path``, with
+    relative paths made absolute, since the file is no longer beside the project's."""
     from ruamel.yaml import YAML
 
     y = YAML(typ="rt")
@@ -289,13 +289,13 @@ def zensical_config(project: Path, docs: Path, out: Path) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     # relative to the configuration's folder: Zensical 0.0.73 stops on absolute ones
-    root = (project / ZENSICAL_CONFIG).parent
+    path = path or project / ZENSICAL_CONFIG
+    root = path.parent
     cfg["docs_dir"] = os.path.relpath(docs, root)
     cfg["site_dir"] = os.path.relpath(out, root)
     theme = cfg.get("theme")
     if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
         theme["custom_dir"] = str((project / theme["custom_dir"]).resolve())
-    path = project / ZENSICAL_CONFIG
     with path.open("w", encoding="utf-8") as fh:
         y.dump(cfg, fh)
     return path
