@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 
 import pytest
-from test_engines import change_one_company, project_with, tree
+from test_engines import REPO, SOME, change_one_company, project_with, tree
 
 from zjtx_site.build import build
 from zjtx_site.errors import BuildError
@@ -148,3 +149,24 @@ def test_a_one_company_change_renders_only_its_pages_and_builds_the_same_site(tm
     change_one_company(fresh)
     build(fresh, site_engine="zensical")
     assert tree(root / "site") == tree(fresh / "site"), "the rebuilt site differs from a full build"
+
+
+@pytest.mark.site
+def test_a_company_added_or_removed_keeps_the_cache_and_builds_the_same_site(tmp_path):
+    pytest.importorskip("zensical")
+    root = project_with(tmp_path / "p", SOME[:2])
+    build(root, site_engine="zensical")
+    run = root / engines.ZENSICAL_DIR / zensical_run.RUN
+    shutil.copytree(REPO / "companies" / SOME[2], root / "companies" / SOME[2])
+    build(root, site_engine="zensical")
+    pages = len(list((root / "content").rglob("*.md")))
+    assert json.loads(run.read_text("utf-8"))["rendered"] < pages, "the cache was cleared for a new company"
+    fresh = project_with(tmp_path / "all", SOME)
+    build(fresh, site_engine="zensical")
+    assert tree(root / "site") == tree(fresh / "site"), "adding a company with the cache differs from a full build"
+    shutil.rmtree(root / "companies" / SOME[0])
+    build(root, site_engine="zensical")
+    assert json.loads(run.read_text("utf-8"))["rendered"] < pages - 2
+    fresh = project_with(tmp_path / "two", SOME[1:])
+    build(fresh, site_engine="zensical")
+    assert tree(root / "site") == tree(fresh / "site"), "removing a company with the cache differs from a full build"

@@ -27,7 +27,11 @@ Incremental builds, where the engine allows:
   which is then moved (not copied) to the staging area. Its state (the key of
   the configuration and the digest of each source the cache was made from) is
   in ``.zjtx/zensical/state.json``, written after a successful build only; a
-  different configuration, set of files or a missing state clears the cache.
+  different configuration or a missing state clears the cache. Pages added
+  or removed do not: the output folder is new on every build (Zensical also
+  removes what it did not write there), and a cached page stands for its
+  source's bytes at its path (tests/test_zensical_rebuild.py compares such
+  builds with full ones).
   Zensical runs through :mod:`.zensical_run`, which keeps the results of its
   per-page Markdown link scan (``references.json`` there), the part of a
   cached build that Zensical 0.0.73 does again for every page.
@@ -242,8 +246,8 @@ def _zensical(project: Path, docs: Path, site: Path, files: dict[str, str],
     src, out, state_file = work / "docs", work / "site", work / ZENSICAL_STATE
     key = config_key("zensical", project)
     state = _read_json(state_file)
-    if state.get("config") != key or set(state.get("files", {})) != set(files):
-        _forget_zensical(project)               # its cache is for other files or settings, or unknown
+    if state.get("config") != key:
+        _forget_zensical(project)               # its cache is for other settings, or unknown
     work.mkdir(parents=True, exist_ok=True)
     state_file.unlink(missing_ok=True)          # until this build has succeeded
     (work / zensical_run.RUN).unlink(missing_ok=True)
