@@ -12,14 +12,31 @@ Incremental builds, where the engine allows:
   That is exact when nothing but page contents changed: the same files, the
   same configuration, engine and theme, an explicit navigation with its own
   titles (so no page's navigation depends on another page's title) and
-  ``.html`` page names. Then the last site is copied into the staging area
-  with its times, each staged file whose bytes changed since that site was
-  built is marked newer, and the search index of the rebuilt pages replaces
-  theirs in the last one. Anything else builds in full.
+  ``.html`` page names. Then the last site is copied into the staging area,
+  its files are marked newer than every unchanged source and each staged
+  file whose bytes changed since that site was built newer still, and the
+  search index of the rebuilt pages replaces theirs in the last one.
+  Anything else builds in full.
 - Zensical keeps a cache beside its configuration, and the pages it builds
   must lie below that folder: its configuration goes to ``.zjtx/`` (the
-  staging area is below it), its cache to ``.zjtx/.cache/``, and it builds in
-  ``.zjtx/zensical/``, which is then copied to the staging area.
+  staging area is below it) and its cache to ``.zjtx/.cache/``. The cache is
+  keyed by each source's path, so the staged ``content/`` is laid out at the
+  same place, ``.zjtx/zensical/docs/``, for every build (files hard-linked,
+  reports with their shared blocks written in: Zensical 0.0.73 never caches a
+  page that includes a snippet) and removed after; a page whose source did
+  not change is then not rendered again. The
+  engine writes every page on every build, into ``.zjtx/zensical/site/``,
+  which is then moved (not copied) to the staging area. Its state (the key of
+  the configuration and the digest of each source the cache was made from) is
+  in ``.zjtx/zensical/state.json``, written after a successful build only; a
+  different configuration or a missing state clears the cache. Pages added
+  or removed do not: the output folder is new on every build (Zensical also
+  removes what it did not write there), and a cached page stands for its
+  source's bytes at its path (tests/test_zensical_rebuild.py compares such
+  builds with full ones).
+  Zensical runs through :mod:`.zensical_run`, which keeps the results of its
+  per-page Markdown link scan (``references.json`` there), the part of a
+  cached build that Zensical 0.0.73 does again for every page.
 
 Each staged site carries ``.zjtx-build.json``: the engine, a key of its
 configuration and the digest of every source file, which the next build
@@ -43,8 +60,8 @@ from pathlib import Path
 from typing import Any
 
 from zjtx_site.errors import BuildError
-from zjtx_site.render.shared import is_page
-from zjtx_site.website import search
+from zjtx_site.render.shared import INCLUDE, SHARED_DIR, expand, is_page
+from zjtx_site.website import search, zensical_run
 from zjtx_site.website.mkdocs import mkdocs_config, run_mkdocs
 
 ENGINES = ("mkdocs", "zensical")
@@ -52,6 +69,7 @@ DEFAULT_ENGINE = "mkdocs"
 STATE = ".zjtx-build.json"
 ZENSICAL_DIR = Path(".zjtx") / "zensical"
 ZENSICAL_CONFIG = Path(".zjtx") / "zensical.yml"
+ZENSICAL_STATE = "state.json"                     # in ZENSICAL_DIR
 TIMINGS = Path(".zjtx") / "site-timings.json"     # for the estimate of the next build
 EOL_NOTICE = ("提示：网站引擎 mkdocs-material 将于 2027-05-05 停止维护（mkdocs 1.x 已无人维护）。"
               "同一作者的继任者 Zensical 读取同一份 mkdocs.yml，可用 zjtx build --engine zensical 试用；"
@@ -150,12 +168,12 @@ def _mkdocs(project: Path, docs: Path, site: Path, files: dict[str, str],
             and set(prev.get("files", {})) == set(files) and _dirty_safe(project, docs, site)
             and (old_index := search.read_index(live)) is not None):
         shutil.rmtree(site, ignore_errors=True)
-        shutil.copytree(live, site, copy_function=shutil.copy2)   # with their times
-        _mark_changed(docs, files, changed)
+        shutil.copytree(live, site, copy_function=shutil.copy)    # its times are set below
+        _mark_changed(docs, site, files, changed)
         run_mkdocs(project, docs, site, dirty=True)
         rebuilt = {search.page_location(f) for f in changed if f.endswith(".md")}
         merged = search.merge_index(old_index, search.read_index(site), rebuilt)
-        _restore_times(docs, files)
+        _restore_times(docs, changed)
         if merged is not None:
             search.write_index(site, merged)
             progress(f"网站增量构建完成：{len(changed)} 个源文件有变化")
@@ -191,19 +209,33 @@ def _titled(nav: Any) -> bool:
     return False                                    # a bare path: titled by its page
 
 
-def _mark_changed(docs: Path, files: dict[str, str], changed: list[str]) -> None:
-    """mkdocs rebuilds a page whose source is newer than its page in the site: the
-    unchanged sources are made older than any page, the changed ones newer."""
-    now = time.time() + 1
+def _mark_changed(docs: Path, site: Path, files: dict[str, str], changed: list[str]) -> None:
+    """mkdocs rebuilds a page whose source is newer than its page in the site: every file of
+    the copied site is made newer than any unchanged source, the changed sources newer still.
+    The unchanged sources keep their times: they are the live content/'s own files (hard
+    links, see :mod:`.writer`), which a build must not change."""
     new = set(changed)
-    for rel in files:
-        stamp = now if rel in new else 0
-        os.utime(docs / rel, (stamp, stamp))
+    newest = max((os.stat(docs / rel).st_mtime for rel in files if rel not in new), default=0.0)
+    stamp = max(newest, time.time()) + 1
+    for path in site.rglob("*"):
+        if path.is_file():
+            os.utime(path, (stamp, stamp))
+    for rel in changed:
+        _unshare(docs / rel)
+        os.utime(docs / rel, (stamp + 1, stamp + 1))
 
 
-def _restore_times(docs: Path, files: dict[str, str]) -> None:
+def _unshare(path: Path) -> None:
+    """The staged file as a file of its own (a reused one is linked to the live one)."""
+    if path.stat().st_nlink > 1:
+        data = path.read_bytes()
+        path.unlink()
+        path.write_bytes(data)
+
+
+def _restore_times(docs: Path, changed: list[str]) -> None:
     """Back to now: the staged files become the live content/."""
-    for rel in files:
+    for rel in changed:
         os.utime(docs / rel)
 
 
@@ -214,25 +246,59 @@ def _zensical(project: Path, docs: Path, site: Path, files: dict[str, str],
     if importlib.util.find_spec("zensical") is None:
         raise BuildError("未安装 Zensical：pip install 'zjtx-site[zensical]'（或改用默认引擎 --engine mkdocs）")
     work = project / ZENSICAL_DIR
-    out = work / "site"
-    state = previous_state(out)
-    if state.get("config") != config_key("zensical", project) or set(state.get("files", {})) != set(files):
-        _forget_zensical(project)               # its cache and pages are for other files or settings
+    src, out, state_file = work / "docs", work / "site", work / ZENSICAL_STATE
+    key = config_key("zensical", project)
+    state = _read_json(state_file)
+    if state.get("config") != key:
+        _forget_zensical(project)               # its cache is for other settings, or unknown
     work.mkdir(parents=True, exist_ok=True)
-    (out / STATE).unlink(missing_ok=True)
-    cfg = zensical_config(project, docs, out)
-    proc = subprocess.run([sys.executable, "-m", "zensical", "build", "--strict", "-f", str(cfg)],
-                          cwd=project, capture_output=True, text=True, check=False)
+    state_file.unlink(missing_ok=True)          # until this build has succeeded
+    (work / zensical_run.RUN).unlink(missing_ok=True)
+    for left in (src, out):                     # what an interrupted build left
+        shutil.rmtree(left, ignore_errors=True)
+    cfg = zensical_config(project, src, out)
+    zensical_sources(docs, src)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "zjtx_site.website.zensical_run", str(work),
+                               "build", "--strict", "-f", str(cfg)],
+                              cwd=project, capture_output=True, text=True, check=False)
+    finally:
+        shutil.rmtree(src, ignore_errors=True)
     if proc.returncode != 0:
         _forget_zensical(project)
         text = (proc.stderr + proc.stdout).strip()
         raise BuildError("网站构建（Zensical --strict）失败，content/ 和 site/ 保持不变：\n" + text)
     changed = sum(state.get("files", {}).get(f) != d for f, d in files.items())
-    (out / STATE).write_text(json.dumps({"config": config_key("zensical", project), "files": files}), "utf-8")
+    state_file.write_text(json.dumps({"config": key, "files": files}), "utf-8")
     shutil.rmtree(site, ignore_errors=True)
-    shutil.copytree(out, site, ignore=shutil.ignore_patterns(STATE))
-    progress(f"网站构建完成（Zensical，{changed} 个源文件有变化）")
+    os.replace(out, site)
+    rendered = _read_json(work / zensical_run.RUN).get("rendered")
+    progress(f"网站构建完成（Zensical，{changed} 个源文件有变化"
+             + (f"，渲染了 {rendered} 个页面）" if isinstance(rendered, int) else "）"))
     return SiteBuild(engine="zensical", incremental=bool(state) and changed < len(files), rebuilt=changed)
+
+
+def zensical_sources(docs: Path, src: Path) -> None:
+    """The staged pages as Zensical reads them, at the one path its cache knows: a report's
+    shared blocks (content/_shared/) written into it, every other file linked. Zensical
+    0.0.73 renders a page that includes a snippet on every build, whatever its cache holds;
+    the same report with its blocks in place is rendered once and then taken from the cache."""
+    blocks = {p.relative_to(docs).as_posix(): p.read_bytes for p in (docs / SHARED_DIR).glob("*.md")}
+    for path in sorted(docs.rglob("*")):
+        rel = path.relative_to(docs)
+        if rel.parts[0] == SHARED_DIR or not path.is_file():
+            continue
+        target = src / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix == ".md":
+            text = path.read_text("utf-8")
+            if INCLUDE.search(text):
+                target.write_text(expand(text, blocks), "utf-8")
+                continue
+        try:
+            os.link(path, target)
+        except OSError:                             # another file system, or one without links
+            shutil.copy2(path, target)
 
 
 def _forget_zensical(project: Path) -> None:
@@ -240,10 +306,10 @@ def _forget_zensical(project: Path) -> None:
     shutil.rmtree(project / ZENSICAL_CONFIG.parent / ".cache", ignore_errors=True)
 
 
-def zensical_config(project: Path, docs: Path, out: Path) -> Path:
+def zensical_config(project: Path, docs: Path, out: Path, path: Path | None = None) -> Path:
     """The project's mkdocs.yml for Zensical, in ``.zjtx/`` (Zensical's project root: the
-    staged pages must lie below it, and its cache goes beside it), with relative paths
-    made absolute, since the file is no longer beside the project's."""
+    staged pages must lie below it, and its cache goes beside it) or at ``path``, with
+    relative paths made absolute, since the file is no longer beside the project's."""
     from ruamel.yaml import YAML
 
     y = YAML(typ="rt")
@@ -253,13 +319,13 @@ def zensical_config(project: Path, docs: Path, out: Path) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     # relative to the configuration's folder: Zensical 0.0.73 stops on absolute ones
-    root = (project / ZENSICAL_CONFIG).parent
+    path = path or project / ZENSICAL_CONFIG
+    root = path.parent
     cfg["docs_dir"] = os.path.relpath(docs, root)
     cfg["site_dir"] = os.path.relpath(out, root)
     theme = cfg.get("theme")
     if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
         theme["custom_dir"] = str((project / theme["custom_dir"]).resolve())
-    path = project / ZENSICAL_CONFIG
     with path.open("w", encoding="utf-8") as fh:
         y.dump(cfg, fh)
     return path
