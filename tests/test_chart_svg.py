@@ -309,3 +309,16 @@ def test_chromium_draws_the_compact_svg_as_matplotlib_s_own(tmp_path):
         assert off < 0.002, f"{name}: {off:.2%} of the pixels differ"
         # and the picture is there at all: not a blank page on both sides
         assert sum(Image.open(tmp_path / f"{name}-ours.png").convert("L").histogram()[:128]) > 1000, name
+
+
+def test_the_svg_namespace_survives_a_library_that_maps_the_empty_prefix():
+    """WeasyPrint's PDF metadata registers '' for ElementTree: charts drawn after it (a
+    build with --pdf in one process) were written as <ns0:svg>."""
+    import xml.etree.ElementTree as ET
+    from fractions import Fraction
+
+    from zjtx_site.render import charts
+
+    ET.register_namespace("", "")                   # what weasyprint.pdf.metadata does on import
+    svg = charts.radar(["专业化", "精细化", "特色化", "创新能力", "产业链配套", "主导产品所属领域"], [Fraction(50)] * 6)
+    assert svg.startswith(b'<svg xmlns="http://www.w3.org/2000/svg"') and b"ns0" not in svg

@@ -118,9 +118,11 @@ def test_hostile_values_show_as_plain_text(project):
     assert profile["主导产品"] == ["主导产品", HOSTILE[("product", "name")]]
     assert profile["所属产业链"] == ["所属产业链", HOSTILE[("chain", "name")]]
     assert profile["合作院校机构"] == ["合作院校机构", "、".join(HOSTILE[("innovation", "partners")])]
-    assert profile["行业领军企业（对标）"] == ["行业领军企业（对标）", "、".join(HOSTILE[("product", "industry_leaders")])]
     assert profile["管理体系认证"][1].endswith("；其他：*a*|b")
-    assert "<script>x</script>" in profile["获得的称号"][1]
+    # benchmarks and titles are in the 评估表's 其他指标 row, as plain text too
+    other = table_after(section(bs, "企业专精特新能力评估表（附录 B）"), "评价指标")[-1]
+    assert "与行业领军企业对标：" + "、".join(HOSTILE[("product", "industry_leaders")]) in other[2]
+    assert "<script>x</script>" in other[2]
 
 
 def test_tables_keep_their_columns_and_headings_their_count(project):

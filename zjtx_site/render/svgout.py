@@ -317,6 +317,10 @@ def compact(svg: str) -> bytes:
     # join matplotlib leaves unwritten as SVG's default, which is a mitre, not round
     root.set("fill", "none")
     root.set("stroke-linejoin", "round")
+    # registered again each time: the registry is module-wide, and another library in the
+    # process (WeasyPrint's PDF metadata maps the empty prefix) undoes ours: <ns0:svg>
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
     return ET.tostring(root, encoding="unicode").replace('" />', '"/>').encode("utf-8") + b"\n"
 
 
