@@ -87,6 +87,19 @@ def split_front_matter(text: str) -> tuple[str, str]:
     return "", text
 
 
+def generate_companies(root: Path, n: int) -> None:
+    """``n`` companies of one round each under ``root/companies``: the examples in turn,
+    each with a name of its own (gen-0000, gen-0001, ...), for portfolios of any size."""
+    examples = sorted(COMPANIES.glob("*/*.yaml"))
+    for i in range(n):
+        src = examples[i % len(examples)]
+        folder = root / "companies" / f"gen-{i:04d}"
+        folder.mkdir(parents=True)
+        text = re.sub(r"^(  name: .*?)有限公司", rf"\g<1>{i:04d}有限公司", src.read_text("utf-8"),
+                      count=1, flags=re.MULTILINE)
+        (folder / src.name).write_text(text, "utf-8")
+
+
 def read_page(path: Path) -> str:
     """A page of content/ as the site renders it: its shared blocks (content/_shared/) included."""
     from zjtx_site.render.shared import expand

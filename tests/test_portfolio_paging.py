@@ -19,17 +19,10 @@ N = 205
 
 @pytest.fixture(scope="module")
 def content(tmp_path_factory) -> Path:
-    from report_helpers import build
+    from report_helpers import build, generate_companies
 
     root = tmp_path_factory.mktemp("paged")
-    examples = sorted((REPO / "companies").glob("*/*.yaml"))
-    for i in range(N):
-        src = examples[i % len(examples)]
-        folder = root / "companies" / f"gen-{i:04d}"
-        folder.mkdir(parents=True)
-        text = re.sub(r"^(  name: .*?)有限公司", rf"\g<1>{i:04d}有限公司", src.read_text("utf-8"),
-                      count=1, flags=re.MULTILINE)
-        (folder / src.name).write_text(text, "utf-8")
+    generate_companies(root, N)
     build(root)
     return root / "content"
 

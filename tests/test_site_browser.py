@@ -375,14 +375,10 @@ BIG = 230
 @pytest.fixture(scope="module")
 def big_site(tmp_path_factory) -> Path:
     """BIG companies (the examples, renamed), built: the portfolio is paged."""
+    from report_helpers import generate_companies
+
     root = tmp_path_factory.mktemp("big-site")
-    examples = sorted((REPO / "companies").glob("*/*.yaml"))
-    for i in range(BIG):
-        src = examples[i % len(examples)]
-        folder = root / "companies" / f"gen-{i:04d}"
-        folder.mkdir(parents=True)
-        text = re.sub(r"^(  name: .*?)有限公司", rf"\g<1>{i:04d}有限公司", src.read_text("utf-8"), count=1, flags=re.MULTILINE)
-        (folder / src.name).write_text(text, "utf-8")
+    generate_companies(root, BIG)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     assert build(root).site_built
     return root

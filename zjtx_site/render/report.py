@@ -126,21 +126,21 @@ def financing_text(c: Any) -> str:
 IN_OTHER_ROW = {"上市情况": "上市计划与融资", "融资情况": "上市计划与融资",
                 "行业领军企业（对标）": "与行业领军企业对标", "获得的称号": "相关部门资质认定"}
 # ... and an indicator's row when that indicator is scored (a plugin's own labels keep them)
-SHOWN_IN_FORM: dict[str, tuple[str, ...]] = {
-    "业务系统上云": ("业务系统向云端迁移",),
-    "制造业与互联网融合试点示范": ("制造业与互联网融合试点示范项目",),
-    "数字化水平评测等级": ("数字化水平评测等级",),
-    "“创客中国”大赛": ("“创客中国”大赛",),
-    "补短板、填空白": ("在产业链关键领域实现“补短板”“填空白”",),
-    "为知名大企业直接配套": ("为国内外知名大企业直接配套",),
-    "服务关键产业链重点龙头企业": ("服务关键产业链重点龙头企业",),
-    "网络强国建设重点领域 / 战略性新兴产业": ("属于网络强国建设重点领域", "属于战略性新兴产业"),
+SHOWN_IN_FORM: dict[str, tuple[tuple[str, str], ...]] = {      # (dimension, indicator id)
+    "业务系统上云": (("refinement", "cloud_migration"),),
+    "制造业与互联网融合试点示范": (("refinement", "internet_pilot"),),
+    "数字化水平评测等级": (("refinement", "digital_level"),),
+    "“创客中国”大赛": (("innovation", "maker"),),
+    "补短板、填空白": (("chain", "fills_gap"),),
+    "为知名大企业直接配套": (("chain", "supplies_leaders"),),
+    "服务关键产业链重点龙头企业": (("chain", "serves_key_leader"),),
+    "网络强国建设重点领域 / 战略性新兴产业": (("product", "network_power"), ("product", "strategic_emerging")),
 }
 
 
 def due_diligence_rows(a: Assessment) -> list[list[str]]:
     """The profile less what the 评估表 shows: each datum once in the report."""
-    scored = {i.label for d in a.dimensions for i in d.indicators}
+    scored = {(d.key, i.id) for d in a.dimensions for i in d.indicators}
     return [r for r in profile_rows(a.company) if r[0] not in IN_OTHER_ROW
             and (r[0] not in SHOWN_IN_FORM or not set(SHOWN_IN_FORM[r[0]]) <= scored)]
 
@@ -445,9 +445,21 @@ def ruleset_basis(a: Assessment) -> dict[str, Any]:
                      for t, p in zip(a.tiers, parts)]}
 
 
-def report_blocks(env: jinja2.Environment, a: Assessment) -> dict[str, SharedBlock]:
+def report_blocks(env: jinja2.Environment, a: Assessment,
+                  made: dict[tuple[str, str], SharedBlock] | None = None) -> dict[str, SharedBlock]:
     """The parts of a report that do not depend on the company's data, only on the rules
-    and evaluators that scored it: kept once in content/_shared/ for all reports alike."""
+    and evaluators that scored it: kept once in content/_shared/ for all reports alike.
+
+    ``made``: the blocks already rendered in this build, by their template and inputs, so
+    a build renders each distinct block once, not once per report."""
+    made = {} if made is None else made
+
+    def block(kind: str, template: str, **inputs: Any) -> SharedBlock:
+        key = (template, repr(inputs))
+        if key not in made:
+            made[key] = shared_block(kind, env.get_template(template).render(**inputs))
+        return made[key]
+
     titles = dict(a.ruleset_titles)
     dims = [{"label": d.label, "indicators": [{"label": i.label, "max": fmt_number(i.max_points),
                                                 "target": i.target} for i in d.indicators]}
@@ -461,13 +473,10 @@ def report_blocks(env: jinja2.Environment, a: Assessment) -> dict[str, SharedBlo
                        "lines": [{"group": groups[ln.group], "label": ln.label,
                                   "max": fmt_number(ln.max_points), "bands": ln.bands} for ln in t.score.lines]})
     return {
-        "fields": shared_block("fields", env.get_template("_report_fields.md.j2").render(derived=derived_rows(a))),
-        "rules": shared_block("rules", env.get_template("_report_rules.md.j2").render(
-            interpretations=a.interpretations)),
-        "bands": shared_block("bands", env.get_template("_report_bands.md.j2").render(
-            dimensions=dims, tiers=scored)),
+        "fields": block("fields", "_report_fields.md.j2", derived=[(r[0], r[2]) for r in derived_rows(a)]),
+        "rules": block("rules", "_report_rules.md.j2", interpretations=a.interpretations),
+        "bands": block("bands", "_report_bands.md.j2", dimensions=dims, tiers=scored),
         # notes whose words never change: the legend of the plan, the lead of two tables,
         # the follow-up of a first round
-        **{k: shared_block(k, env.get_template(f"_report_note_{k}.md.j2").render())
-           for k in ("legend", "gaps", "manual", "first")},
+        **{k: block(k, f"_report_note_{k}.md.j2") for k in ("legend", "gaps", "manual", "first")},
     }

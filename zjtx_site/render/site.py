@@ -40,7 +40,7 @@ from zjtx_site.render.portfolio import (
     portfolio_context,
 )
 from zjtx_site.render.report import pdf_path, report_blocks, report_context
-from zjtx_site.render.shared import SHARED_DIR
+from zjtx_site.render.shared import SHARED_DIR, SharedBlock
 from zjtx_site.render.tables import page_bytes
 from zjtx_site.scoring.engine import Engine, methodology
 from zjtx_site.scoring.fmt import score1
@@ -100,9 +100,10 @@ def render_site(project: Path, engine: Engine, assessments: list[Assessment],
         by_company.setdefault(a.company.company_id, []).append(a)
     out: list[Output] = []
     shared: set[str] = set()
+    blocks: dict[tuple[str, str], SharedBlock] = {}
     for cid in sorted(by_company):
         by_company[cid] = sorted(by_company[cid], key=lambda a: round_sort_key(a.company.round))
-        for o in company_pages(env, engine, base, chart_base, by_company[cid], revisions):
+        for o in company_pages(env, engine, base, chart_base, by_company[cid], revisions, blocks):
             if o.path.startswith(SHARED_DIR + "/"):
                 if o.path in shared:
                     continue        # named by its text: the same file
@@ -121,7 +122,8 @@ def render_site(project: Path, engine: Engine, assessments: list[Assessment],
 
 
 def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base: str,
-                  rounds: list[Assessment], revisions: Mapping[str, Revision] | None = None) -> list[Output]:
+                  rounds: list[Assessment], revisions: Mapping[str, Revision] | None = None,
+                  blocks_made: dict[tuple[str, str], SharedBlock] | None = None) -> list[Output]:
     """One report per round (with its charts) and the company's index page."""
     out: list[Output] = []
     cid = rounds[0].company.company_id
@@ -156,7 +158,7 @@ def company_pages(env: jinja2.Environment, engine: Engine, base: str, chart_base
         previous = rounds[idx - 1] if idx and complete_enough(rounds[idx - 1]) else None
         hist = History(previous=previous, rounds=tuple(rounds[: idx + 1]))
 
-        blocks = report_blocks(env, a)
+        blocks = report_blocks(env, a, blocks_made)
         for b in blocks.values():
             # the same text, the same name: one file however many reports include it
             out.append(Page(path=b.path, key=digest(base, "shared", b.text), make=functools.partial(page_bytes, b.text)))
