@@ -11,7 +11,7 @@ from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1] / "zjtx_site"
 # leaves first; excel is the side door beside the website stage
-RANK = {"vocabulary": 0, "version": 0, "errors": 0, "intake": 1, "scoring": 2, "render": 3,
+RANK = {"vocabulary": 0, "version": 0, "errors": 0, "memo": 0, "intake": 1, "scoring": 2, "render": 3,
         "website": 4, "excel": 4, "build": 5, "cli": 6, "__main__": 7}
 MAX_LINES = 500
 

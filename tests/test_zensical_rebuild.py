@@ -170,3 +170,28 @@ def test_a_company_added_or_removed_keeps_the_cache_and_builds_the_same_site(tmp
     fresh = project_with(tmp_path / "two", SOME[1:])
     build(fresh, site_engine="zensical")
     assert tree(root / "site") == tree(fresh / "site"), "removing a company with the cache differs from a full build"
+
+
+@pytest.mark.site
+def test_files_kept_from_zensical_give_the_site_it_would_have_built(tmp_path):
+    """Charts, scripts and styles are linked into Zensical's output by zjtx instead of copied by
+    Zensical: the site is byte for byte the one Zensical builds with every file in place."""
+    pytest.importorskip("zensical")
+    root = project_with(tmp_path / "p", SOME[:2])
+    build(root, site_engine="zensical")
+    src = root / engines.ZENSICAL_DIR / "docs"
+    assert not [p for p in src.rglob("*") if p.is_file() and p.suffix != ".md"], "Zensical was given static files"
+    full = tmp_path / "full"
+    shutil.copytree(src, full / "docs")
+    static = [p for p in (root / "content").rglob("*") if p.is_file() and p.suffix != ".md"]
+    assert any(p.suffix == ".svg" for p in static) and any(p.suffix == ".js" for p in static)
+    for p in static:
+        target = full / "docs" / p.relative_to(root / "content")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(p, target)
+    cfg = engines.zensical_config(root, full / "docs", full / "site", full / "zensical.yml")
+    proc = subprocess.run([sys.executable, "-m", "zensical", "build", "--strict", "-f", str(cfg)],
+                          cwd=full, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    ours = {k: v for k, v in tree(root / "site").items() if k != engines.STATE and not k.startswith("pdf/")}
+    assert ours == tree(full / "site")

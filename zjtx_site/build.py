@@ -2,9 +2,8 @@
 
 intake (files → companies) → scoring (companies → assessments) → render
 (assessments → page values) → website (page values → content/ → site/).
-Each stage lives in its own wing; this module only wires them and decides what a failure
-at each stage means. A build holds the project lock, and first finishes any interrupted swap.
-"""
+Each stage lives in its own wing; this module only wires them and decides what a failure at each
+stage means. A build holds the project lock and first finishes any interrupted swap."""
 
 from __future__ import annotations
 
@@ -17,6 +16,7 @@ from zjtx_site.intake.layout import round_sort_key
 from zjtx_site.intake.loader import load_project
 from zjtx_site.intake.problems import Problem
 from zjtx_site.intake.provenance import file_revisions
+from zjtx_site.memo import Memo
 from zjtx_site.render.shared import is_page
 from zjtx_site.render.site import render_site
 from zjtx_site.scoring.batch import assess_all
@@ -61,7 +61,7 @@ def build(project: Path, *, keep_going: bool = False, forced: str | None = None,
 
 def _build(project: Path, progress: Callable[[str], None], *, keep_going: bool, forced: str | None,
            run_site: bool, pdf: bool, site_engine: str) -> BuildResult:
-    data = load_project(project)
+    data = load_project(project, memo=Memo.of_project(project, "files"))
     if not data.ok and not keep_going:
         raise BuildError("数据有错误，未生成任何内容；上一次的 content/ 和 site/ 保持不变。", data.problems)
     companies = list(data.companies)
@@ -74,7 +74,7 @@ def _build(project: Path, progress: Callable[[str], None], *, keep_going: bool, 
         raise BuildError(f"没有规则集 {forced}；可选：{', '.join(sorted(engine.rulesets))}。未生成任何内容。")
     try:
         assessments, failures = assess_all(engine, companies, forced=forced, keep_going=keep_going,
-                                           progress=progress)
+                                           progress=progress, memo=Memo.of_project(project, "assessments"))
     except EvaluationError as exc:
         raise BuildError(f"评分失败：{exc}。未生成任何内容；content/ 和 site/ 保持不变。"
                          "可用 --keep-going 生成标记为“评分不完整”的报告。") from None
@@ -100,7 +100,7 @@ def _build(project: Path, progress: Callable[[str], None], *, keep_going: bool, 
 def build_pdf(project: Path, company_id: str, round_id: str | None = None) -> Path:
     """``zjtx pdf``: one report (the latest round unless ``round_id``) as a PDF in site/pdf/."""
     project = project.resolve()
-    data = load_project(project)
+    data = load_project(project, memo=Memo.of_project(project, "files"))
     mine = [c for c in data.companies if c.company_id == company_id]
     if not mine:
         bad = [f for f in data.invalid_files if f"/{company_id}/" in f"/{f}"]

@@ -13,7 +13,9 @@ from zjtx_site.intake.model import build_company
 from zjtx_site.intake.problems import Problem, Severity, has_errors, sort_key
 from zjtx_site.intake.schema import COMPANY
 from zjtx_site.intake.validate import Validator
-from zjtx_site.intake.yamlload import LoadFailure, locate, parse, read_text
+from zjtx_site.intake.yamlload import LoadFailure, decode, locate, parse, read_bytes
+from zjtx_site.memo import Memo, key_of
+from zjtx_site.version import code_digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +60,27 @@ def validate_text(text: str, shown: str) -> tuple[dict | None, list[Problem]]:
     return clean, problems
 
 
-def load_file(entry: layout.Entry) -> FileResult:
+def load_file(entry: layout.Entry, memo: Memo | None = None, code: str = "") -> FileResult:
+    """``memo``: results kept by earlier runs, under the file's bytes and ``code`` (the tool's
+    code digest), which together decide the result."""
     try:
-        text = read_text(entry.path, entry.shown)
+        raw = read_bytes(entry.path, entry.shown)
+    except LoadFailure as exc:
+        return FileResult(entry, None, exc.problems)
+    if memo is None:
+        return _load(entry, raw)
+    key = key_of(code, entry.shown, entry.company_id, entry.round, hashlib.sha256(raw).hexdigest())
+    kept = memo.get(key)
+    if kept is not None:
+        return FileResult(entry, *kept)
+    result = _load(entry, raw)
+    memo.put(key, (result.company, result.problems))
+    return result
+
+
+def _load(entry: layout.Entry, raw: bytes) -> FileResult:
+    try:
+        text = decode(raw, entry.shown)
     except LoadFailure as exc:
         return FileResult(entry, None, exc.problems)
     clean, problems = validate_text(text, entry.shown)
@@ -78,9 +98,14 @@ def load_file(entry: layout.Entry) -> FileResult:
     return FileResult(entry, company, tuple(sorted(problems, key=sort_key)))
 
 
-def load_project(root: Path, targets: list[Path] | None = None) -> ProjectData:
+def load_project(root: Path, targets: list[Path] | None = None, memo: Memo | None = None) -> ProjectData:
+    """``memo``: see :func:`load_file`; when every file was read (no ``targets``), the
+    results of files that are gone or changed are dropped from it."""
     entries, problems = layout.discover(root, targets)
-    results = tuple(load_file(e) for e in entries)
+    code = code_digest() if memo is not None else ""
+    results = tuple(load_file(e, memo, code) for e in entries)
+    if memo is not None and targets is None:
+        memo.prune()
     every = list(problems)
     for r in results:
         every += r.problems

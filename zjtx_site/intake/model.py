@@ -52,6 +52,12 @@ def _make_class(f: Field, name: str, extra: tuple = ()) -> type:
             specs.append((c.key, _PY_TYPES[c.kind]))
     cls = dataclasses.make_dataclass(name, specs, frozen=True, kw_only=True, slots=True,
                                      namespace={"__module__": __name__})
+    # a module attribute under its own name, like a written class, so that a kept copy
+    # (zjtx_site.memo) can name it
+    if name in globals():
+        raise RuntimeError(f"two schema groups make the class {name}")
+    cls.__qualname__ = name
+    globals()[name] = cls
     return cls
 
 

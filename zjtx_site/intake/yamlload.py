@@ -137,7 +137,10 @@ def read_bytes(path: Path, shown: str, limit: int = MAX_FILE_BYTES) -> bytes:
 
 def read_text(path: Path, shown: str) -> str:
     """The file's text; refuses what no company file can be."""
-    raw = read_bytes(path, shown)
+    return decode(read_bytes(path, shown), shown)
+
+
+def decode(raw: bytes, shown: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -46,14 +46,3 @@ def digest(*parts: str) -> str:
     for p in parts:
         h.update(p.encode("utf-8") + b"\0")
     return h.hexdigest()
-
-
-def code_digest() -> str:
-    """The tool's own files: source, templates, packaged data (grading bands, rule sets,
-    dimension tables) and assets, so any change to them between builds re-renders."""
-    from pathlib import Path
-
-    pkg = Path(__file__).resolve().parent.parent
-    return digest(*(f"{p.relative_to(pkg).as_posix()}:{hashlib.sha256(p.read_bytes()).hexdigest()}"
-                    for p in sorted(pkg.rglob("*"))
-                    if p.is_file() and p.suffix != ".pyc" and "__pycache__" not in p.parts))

@@ -8,11 +8,9 @@ values; it writes no file.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import importlib.metadata
-import json
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -32,7 +30,7 @@ from zjtx_site.render.environment import (
 from zjtx_site.render.escape import Raw, md
 from zjtx_site.render.history import History
 from zjtx_site.render.marks import STATUS_MARK
-from zjtx_site.render.pages import Chart, Output, Page, code_digest, digest
+from zjtx_site.render.pages import Chart, Output, Page, digest
 from zjtx_site.render.portfolio import (
     INCOMPLETE,
     level_of,
@@ -45,7 +43,7 @@ from zjtx_site.render.tables import page_bytes
 from zjtx_site.scoring.engine import Engine, methodology
 from zjtx_site.scoring.fmt import score1
 from zjtx_site.scoring.results import Assessment
-from zjtx_site.version import __version__
+from zjtx_site.version import __version__, code_digest
 from zjtx_site.vocabulary import TIERS, next_tier_label
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -63,11 +61,8 @@ def reuse_bases(env: jinja2.Environment, engine: Engine) -> tuple[str, str]:
     A chart's bytes are a function of its arguments and the drawing code; a page's
     also of the templates, the rule sets and the plugins (name, version, source
     digest, allow-list), which decide every figure it shows."""
-    rules = json.dumps({k: {**dataclasses.asdict(rs), "path": None} for k, rs in engine.rulesets.items()},
-                       sort_keys=True, default=str)
     chart_base = digest(__version__, code_digest(), _version("matplotlib"))
-    base = digest(chart_base, template_digest(env, builtin_template_names()), digest(rules),
-                  engine.registry.digest(), _version("jinja2"))
+    base = digest(chart_base, template_digest(env, builtin_template_names()), engine.digest(), _version("jinja2"))
     return base, chart_base
 
 

@@ -8,6 +8,8 @@ evaluator cannot publish a report that looks complete. With
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -32,6 +34,7 @@ from zjtx_site.scoring.rules import (
     load_ruleset_file,
     resolve,
 )
+from zjtx_site.scoring.sources import digest_of
 from zjtx_site.scoring.yamldata import load_data
 from zjtx_site.vocabulary import DIMENSIONS, TIERS
 
@@ -46,6 +49,13 @@ def interpretations() -> tuple[str, ...]:
 class Engine:
     registry: plugins.Registry
     rulesets: dict[str, RuleSet]
+
+    def digest(self) -> str:
+        """Everything besides a company's data and the tool's code that decides its assessment:
+        the rule sets' content and the plugin set (see :meth:`Registry.digest`)."""
+        rules = json.dumps({k: {**dataclasses.asdict(rs), "path": None} for k, rs in self.rulesets.items()},
+                           sort_keys=True, default=str)
+        return digest_of([rules, self.registry.digest()])
 
     @property
     def metrics(self):

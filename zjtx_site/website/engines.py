@@ -23,7 +23,8 @@ Incremental builds, where the engine allows:
   keyed by each source's path, so the staged ``content/`` is laid out at the
   same place, ``.zjtx/zensical/docs/``, for every build (files hard-linked,
   reports with their shared blocks written in: Zensical 0.0.73 never caches a
-  page that includes a snippet) and removed after; a page whose source did
+  page that includes a snippet), kept between builds and brought up to date
+  file by file (``docs.json`` there records what each was made from); a page whose source did
   not change is then not rendered again. The
   engine writes every page on every build, into ``.zjtx/zensical/site/``,
   which is then moved (not copied) to the staging area. Its state (the key of
@@ -70,6 +71,7 @@ STATE = ".zjtx-build.json"
 ZENSICAL_DIR = Path(".zjtx") / "zensical"
 ZENSICAL_CONFIG = Path(".zjtx") / "zensical.yml"
 ZENSICAL_STATE = "state.json"                     # in ZENSICAL_DIR
+SOURCES_STATE = "docs.json"                       # in ZENSICAL_DIR: what docs/ was made from
 TIMINGS = Path(".zjtx") / "site-timings.json"     # for the estimate of the next build
 EOL_NOTICE = ("提示：网站引擎 mkdocs-material 将于 2027-05-05 停止维护（mkdocs 1.x 已无人维护）。"
               "同一作者的继任者 Zensical 读取同一份 mkdocs.yml，可用 zjtx build --engine zensical 试用；"
@@ -254,21 +256,18 @@ def _zensical(project: Path, docs: Path, site: Path, files: dict[str, str],
     work.mkdir(parents=True, exist_ok=True)
     state_file.unlink(missing_ok=True)          # until this build has succeeded
     (work / zensical_run.RUN).unlink(missing_ok=True)
-    for left in (src, out):                     # what an interrupted build left
-        shutil.rmtree(left, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)      # what an interrupted build left
     cfg = zensical_config(project, src, out)
-    zensical_sources(docs, src)
-    try:
-        proc = subprocess.run([sys.executable, "-m", "zjtx_site.website.zensical_run", str(work),
-                               "build", "--strict", "-f", str(cfg)],
-                              cwd=project, capture_output=True, text=True, check=False)
-    finally:
-        shutil.rmtree(src, ignore_errors=True)
+    static = zensical_sources(docs, src, files)
+    proc = subprocess.run([sys.executable, "-m", "zjtx_site.website.zensical_run", str(work),
+                           "build", "--strict", "-f", str(cfg)],
+                          cwd=project, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         _forget_zensical(project)
         text = (proc.stderr + proc.stdout).strip()
         raise BuildError("网站构建（Zensical --strict）失败，content/ 和 site/ 保持不变：\n" + text)
     changed = sum(state.get("files", {}).get(f) != d for f, d in files.items())
+    link_static(docs, out, static)
     state_file.write_text(json.dumps({"config": key, "files": files}), "utf-8")
     shutil.rmtree(site, ignore_errors=True)
     os.replace(out, site)
@@ -278,27 +277,75 @@ def _zensical(project: Path, docs: Path, site: Path, files: dict[str, str],
     return SiteBuild(engine="zensical", incremental=bool(state) and changed < len(files), rebuilt=changed)
 
 
-def zensical_sources(docs: Path, src: Path) -> None:
+def zensical_sources(docs: Path, src: Path, files: dict[str, str] | None = None) -> list[str]:
     """The staged pages as Zensical reads them, at the one path its cache knows: a report's
-    shared blocks (content/_shared/) written into it, every other file linked. Zensical
+    shared blocks (content/_shared/) written into it, every other page linked. Zensical
     0.0.73 renders a page that includes a snippet on every build, whatever its cache holds;
-    the same report with its blocks in place is rendered once and then taken from the cache."""
-    blocks = {p.relative_to(docs).as_posix(): p.read_bytes for p in (docs / SHARED_DIR).glob("*.md")}
-    for path in sorted(docs.rglob("*")):
-        rel = path.relative_to(docs)
-        if rel.parts[0] == SHARED_DIR or not path.is_file():
+    the same report with its blocks in place is rendered once and then taken from the cache.
+
+    Files that are not pages (charts, scripts, styles) are left out and returned: Zensical
+    would only copy them, byte for byte, on every build (two opens each, most of a cached
+    build's system time), and it checks links to pages, not to images, so
+    :func:`link_static` puts them into its output instead.
+
+    ``src`` is kept between builds and brought up to date, file by file: ``files`` (each
+    staged file's digest, from :func:`source_digests`) against what its state file says
+    each file there was made from. The state is removed first and written last, so a
+    sync that was cut short is followed by one from nothing."""
+    files = files if files is not None else source_digests(docs)
+    state_file = src.parent / SOURCES_STATE
+    made = _read_json(state_file) if src.is_dir() else {}
+    state_file.unlink(missing_ok=True)
+    if not made:
+        shutil.rmtree(src, ignore_errors=True)
+    blocks = {rel: (docs / rel).read_bytes for rel in files if rel.startswith(SHARED_DIR + "/")}
+    # a block is named by its text, but its bytes are what a report gets
+    every_block = hashlib.sha256("".join(files[b] for b in sorted(blocks)).encode()).hexdigest()
+    wanted: dict[str, str] = {}
+    folders: set[Path] = set()
+    static: list[str] = []
+    for rel, sha in files.items():
+        if rel.startswith(SHARED_DIR + "/"):
             continue
-        target = src / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix == ".md":
-            text = path.read_text("utf-8")
-            if INCLUDE.search(text):
-                target.write_text(expand(text, blocks), "utf-8")
-                continue
+        if not rel.endswith(".md"):
+            static.append(rel)
+            continue
+        path, target = docs / rel, src / rel
+        text = path.read_text("utf-8")
+        expanded = INCLUDE.search(text) is not None
+        wanted[rel] = f"{sha}+{every_block}" if expanded else sha
+        if made.get(rel) == wanted[rel] and target.is_file():
+            continue
+        if target.parent not in folders and not target.parent.is_dir():
+            target.parent.mkdir(parents=True)
+        folders.add(target.parent)
+        target.unlink(missing_ok=True)              # never write into a file linked to content/
+        if expanded:
+            target.write_text(expand(text, blocks), "utf-8")
+            continue
         try:
             os.link(path, target)
         except OSError:                             # another file system, or one without links
             shutil.copy2(path, target)
+    for rel in made.keys() - wanted.keys():         # pages gone since the last build
+        (src / rel).unlink(missing_ok=True)
+    state_file.write_text(json.dumps(wanted, sort_keys=True), "utf-8")
+    return static
+
+
+def link_static(docs: Path, out: Path, static: list[str]) -> None:
+    """The files :func:`zensical_sources` left out, into Zensical's output where it would have
+    copied them."""
+    folders: set[Path] = set()
+    for rel in static:
+        target = out / rel
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        try:
+            os.link(docs / rel, target)
+        except OSError:                             # another file system, or one without links
+            shutil.copy2(docs / rel, target)
 
 
 def _forget_zensical(project: Path) -> None:
