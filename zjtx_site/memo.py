@@ -45,7 +45,7 @@ def key_of(*parts: str) -> str:
 
 
 def _fraction(numerator: int, denominator: int) -> Fraction:
-    # Fraction's own reduction goes through its decimal string: slow, for no gain
+    # Fraction pickles itself as its string, parsed again on loading: slow, for no gain
     return Fraction(numerator, denominator)
 
 
@@ -113,6 +113,7 @@ class Memo:
         self.folder = None if folder is None or off else folder / kind
         self.used: set[str] = set()
         self.hits = 0
+        self._folders: set[Path] = set()      # made by this run: one mkdir each, not one per put
 
     @classmethod
     def of_project(cls, project: Path, kind: str) -> Memo:
@@ -151,7 +152,9 @@ class Memo:
         tmp = path.with_name(f"{key}.{os.getpid()}.tmp")
         try:
             data = dumps(value)
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in self._folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
             tmp.write_bytes(data)
             os.replace(tmp, path)
         except Exception:  # noqa: BLE001 - keeping is an optimisation, never a failure
