@@ -3,6 +3,7 @@ never stale, and a rebuild after one file changed validates and scores that file
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import shutil
 from fractions import Fraction
@@ -16,7 +17,7 @@ from zjtx_site.intake import loader
 from zjtx_site.intake.loader import load_project
 from zjtx_site.memo import Memo, dumps, key_of, loads
 from zjtx_site.scoring import batch
-from zjtx_site.scoring.engine import assess, make_engine
+from zjtx_site.scoring.engine import Engine, assess, make_engine
 
 REPO = Path(__file__).resolve().parent.parent
 SOME = ("gz-jirui-drive", "gz-lanqi-bio")
@@ -172,3 +173,81 @@ def test_new_rules_plugins_or_code_score_everything_again(tmp_path, monkeypatch)
     monkeypatch.setattr(loader, "code_digest", lambda: "another version of the tool")
     build(root, run_site=False, forced="miit-2022")
     assert sorted(seen["scored"]) == every and sorted(seen["validated"]) == every
+
+
+def test_values_the_parser_marks_in_extra_are_kept_and_come_back(tmp_path):
+    """``extra`` keeps the parser's own string types (a date, an infinite number)."""
+    root = project_with(tmp_path / "p", SOME[:1])
+    f = root / "companies" / "gz-jirui-drive" / "2026.yaml"
+    f.write_text(f.read_text("utf-8").replace("  industry_code: C3449",
+                                              "  industry_code: C3449\n  certified_on: 2024-05-01\n  ratio: .inf"),
+                 "utf-8")
+    first = load_project(root, memo=Memo.of_project(root, "files"))
+    again = Memo.of_project(root, "files")
+    second = load_project(root, memo=again)
+    assert again.hits == len(second.results) == 2
+    assert second.companies == first.companies
+    c = next(c for c in second.companies if c.round == "2026")
+    assert type(c.extra["certified_on"]).__name__ == "DateText" and type(c.extra["ratio"]).__name__ == "BadNumber"
+
+
+def test_what_could_not_be_read_back_is_not_kept(tmp_path):
+    memo = Memo(tmp_path / "m", "x")
+    memo.put(key_of("path"), (tmp_path, 1))          # pathlib is not among the allowed classes
+    memo.put(key_of("fn"), (1, load_project))         # nor is a function of ours
+    assert not [p for p in (tmp_path / "m").rglob("*") if p.is_file()]
+
+
+def test_an_entry_of_another_shape_is_a_miss(tmp_path, monkeypatch):
+    root = project_with(tmp_path / "p", SOME[:1])
+    build(root, run_site=False)
+    for kind in ("files", "assessments"):
+        for entry in (root / memo_mod.FOLDER / kind).rglob("*"):
+            if entry.is_file():
+                entry.write_bytes(dumps(Fraction(1, 3)))    # readable, but not what is kept there
+    seen = counting(monkeypatch)
+    build(root, run_site=False)
+    assert len(seen["validated"]) == len(seen["scored"]) == 2
+
+
+def test_incomplete_assessments_are_not_kept(tmp_path, examples, monkeypatch):
+    engine = make_engine(REPO)
+    company = examples[0].company
+    broken = dataclasses.replace(examples[0], failures=("插件 x 出错",))
+    monkeypatch.setattr(batch, "assess", lambda *a, **k: broken)
+    memo = Memo(tmp_path / "m", "assessments")
+    got, failures = batch.assess_all(engine, [company], keep_going=True, memo=memo)
+    assert got == [broken] and failures == ["插件 x 出错"]
+    assert not [p for p in (tmp_path / "m").rglob("*") if p.is_file()]
+    monkeypatch.setattr(batch, "assess", lambda *a, **k: examples[0])
+    batch.assess_all(engine, [company], memo=Memo(tmp_path / "m", "assessments"))
+    assert len([p for p in (tmp_path / "m").rglob("*") if p.is_file()]) == 1
+
+
+def bump_first_number(spec):
+    """A copy of a rule-set spec with its first number one larger (a threshold moved)."""
+    if isinstance(spec, dict):
+        out, done = {}, False
+        for k, v in spec.items():
+            if not done:
+                v2 = bump_first_number(v)
+                done = v2 != v
+                v = v2
+            out[k] = v
+        return out
+    if isinstance(spec, list):
+        return list(bump_first_number(dict(enumerate(spec))).values())
+    if isinstance(spec, (int, float)) and not isinstance(spec, bool):
+        return spec + 1
+    return spec
+
+
+def test_the_engine_digest_follows_every_rule_set_threshold():
+    engine = make_engine(REPO)
+    assert make_engine(REPO).digest() == engine.digest()
+    for rid, rs in engine.rulesets.items():
+        for tier in rs.tiers:
+            moved = bump_first_number(rs.tiers[tier])
+            assert moved != rs.tiers[tier], (rid, tier)
+            edited = dataclasses.replace(rs, tiers={**rs.tiers, tier: moved})
+            assert Engine(engine.registry, {**engine.rulesets, rid: edited}).digest() != engine.digest(), (rid, tier)

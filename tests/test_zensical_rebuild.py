@@ -17,6 +17,7 @@ from test_engines import REPO, SOME, change_one_company, project_with, tree
 
 from zjtx_site.build import build
 from zjtx_site.errors import BuildError
+from zjtx_site.render.shared import expand
 from zjtx_site.website import engines, zensical_run
 
 
@@ -195,3 +196,42 @@ def test_files_kept_from_zensical_give_the_site_it_would_have_built(tmp_path):
     assert proc.returncode == 0, proc.stderr
     ours = {k: v for k, v in tree(root / "site").items() if k != engines.STATE and not k.startswith("pdf/")}
     assert ours == tree(full / "site")
+
+
+def test_the_kept_sources_follow_every_change_of_the_staged_pages(tmp_path):
+    """.zjtx/zensical/docs is brought up to date file by file; after any sequence of changes
+    (a block's bytes, a page that stops including one, a page gone, a sync cut short) it
+    holds exactly the staged pages with their blocks written in, and no other file."""
+    docs, src = tmp_path / "docs", tmp_path / "work" / "docs"
+
+    def stage(files: dict[str, str]) -> None:
+        shutil.rmtree(docs, ignore_errors=True)
+        for rel, text in files.items():
+            (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+            (docs / rel).write_text(text, "utf-8")
+
+    def expected() -> dict[str, bytes]:
+        blocks = {p.relative_to(docs).as_posix(): p.read_bytes for p in (docs / "_shared").glob("*.md")}
+        return {p.relative_to(docs).as_posix(): expand(p.read_text("utf-8"), blocks).encode("utf-8")
+                for p in sorted(docs.rglob("*.md")) if "_shared" not in p.parts}
+
+    def sync() -> list[str]:
+        static = engines.zensical_sources(docs, src)
+        assert tree(src) == expected()
+        return static
+
+    pages = {"index.md": "# 首页\n", "companies/a/2026.md": '# 报告\n\n--8<-- "_shared/rules-1.md"\n\n尾\n',
+             "_shared/rules-1.md": "规则一\n", "companies/a/2026-radar.svg": "<svg/>", ".hidden.svg": "<svg/>"}
+    stage(pages)
+    assert sync() == ["companies/a/2026-radar.svg"]
+    stage({**pages, "_shared/rules-1.md": "规则一（改）\n"})                   # same name, other bytes
+    sync()
+    stage({**pages, "companies/a/2026.md": "# 报告\n\n不再引用\n"})            # no include any more
+    sync()
+    gone = {k: v for k, v in pages.items() if k != "index.md"}
+    stage(gone)
+    sync()
+    (src.parent / engines.SOURCES_STATE).unlink()                            # a sync cut short
+    (src / "stray.md").write_text("上次留下的\n", "utf-8")
+    stage(pages)
+    sync()

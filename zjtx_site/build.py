@@ -100,7 +100,7 @@ def _build(project: Path, progress: Callable[[str], None], *, keep_going: bool, 
 def build_pdf(project: Path, company_id: str, round_id: str | None = None) -> Path:
     """``zjtx pdf``: one report (the latest round unless ``round_id``) as a PDF in site/pdf/."""
     project = project.resolve()
-    data = load_project(project, memo=Memo.of_project(project, "files"))
+    data = load_project(project)       # no memo: this runs without the lock, a build may be pruning it
     mine = [c for c in data.companies if c.company_id == company_id]
     if not mine:
         bad = [f for f in data.invalid_files if f"/{company_id}/" in f"/{f}"]

@@ -72,6 +72,13 @@ def _dataclass(cls: type, values: tuple[Any, ...]) -> Any:
 _CALLABLE = {("zjtx_site.memo", "_fraction"): _fraction, ("zjtx_site.memo", "_dataclass"): _dataclass}
 
 
+def _value_class(obj: Any) -> bool:
+    """A class of ours that only holds a value: a dataclass, an enum, a marked string (the
+    parser's DateText); calling it looks up a member or sets fields, nothing else."""
+    return (isinstance(obj, type) and obj.__module__.startswith("zjtx_site.")
+            and (dataclasses.is_dataclass(obj) or issubclass(obj, (Enum, str))))
+
+
 class _Pickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         if type(obj) is Fraction:
@@ -79,6 +86,12 @@ class _Pickler(pickle.Pickler):
         cls = type(obj)
         if dataclasses.is_dataclass(cls) and cls.__module__.startswith("zjtx_site."):
             return _dataclass, (cls, tuple(getattr(obj, n) for n in _names(cls)))
+        if isinstance(obj, type) or callable(obj):
+            # named by reference: refused here exactly when reading would refuse it, so a
+            # value that could not come back is not kept rather than kept and missed forever
+            name = (getattr(obj, "__module__", None), getattr(obj, "__qualname__", None))
+            if name not in _STDLIB and name not in _CALLABLE and not _value_class(obj):
+                raise pickle.PicklingError(f"{name[0]}.{name[1]} is not allowed in a memo")
         return NotImplemented
 
 
@@ -87,11 +100,9 @@ class _Unpickler(pickle.Unpickler):
         found = _STDLIB.get((module, name)) or _CALLABLE.get((module, name))
         if found is not None:
             return found
-        if module.startswith("zjtx_site.") and "." not in name:
-            obj = getattr(sys.modules.get(module), name, None)
-            # a value class of ours (called only to look up a member or set fields), never a function
-            if isinstance(obj, type) and (dataclasses.is_dataclass(obj) or issubclass(obj, Enum)):
-                return obj
+        obj = getattr(sys.modules.get(module), name, None) if "." not in name else None
+        if _value_class(obj):
+            return obj
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a memo")
 
 
@@ -123,8 +134,8 @@ class Memo:
         assert self.folder is not None
         return self.folder / key[:2] / key
 
-    def get(self, key: str) -> Any | None:
-        """The value kept under ``key``, or None."""
+    def get(self, key: str, expected: type | tuple[type, ...] = object) -> Any | None:
+        """The value kept under ``key`` if it is an ``expected``, else None."""
         if self.folder is None:
             return None
         self.used.add(key)
@@ -139,6 +150,8 @@ class Memo:
         finally:
             if was:
                 gc.enable()
+        if not isinstance(value, expected):
+            return None
         self.hits += 1
         return value
 
@@ -167,4 +180,7 @@ class Memo:
         for sub in self.folder.iterdir():
             for entry in sub.iterdir() if sub.is_dir() else ():
                 if entry.name not in self.used:
-                    entry.unlink(missing_ok=True)
+                    try:
+                        entry.unlink(missing_ok=True)
+                    except OSError:         # open elsewhere (Windows), a folder: left for next time
+                        pass

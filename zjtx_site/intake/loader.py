@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,20 @@ from zjtx_site.intake.validate import Validator
 from zjtx_site.intake.yamlload import LoadFailure, decode, locate, parse, read_bytes
 from zjtx_site.memo import Memo, key_of
 from zjtx_site.version import code_digest
+
+
+@functools.cache
+def _parser() -> str:
+    """Parsed values and the wording of syntax errors come from ruamel.yaml and its C part."""
+    import importlib.metadata
+
+    def version(dist: str) -> str:
+        try:
+            return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            return "-"
+
+    return f"ruamel.yaml={version('ruamel.yaml')},clib={version('ruamel.yaml.clib')}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,18 +75,19 @@ def validate_text(text: str, shown: str) -> tuple[dict | None, list[Problem]]:
     return clean, problems
 
 
-def load_file(entry: layout.Entry, memo: Memo | None = None, code: str = "") -> FileResult:
-    """``memo``: results kept by earlier runs, under the file's bytes and ``code`` (the tool's
-    code digest), which together decide the result."""
+def load_file(entry: layout.Entry, memo: Memo | None = None, code: str | None = None) -> FileResult:
+    """``memo``: results kept by earlier runs, under what decides them: the file's bytes and
+    place, ``code`` (the tool's code digest, computed when not given) and the YAML parser."""
     try:
         raw = read_bytes(entry.path, entry.shown)
     except LoadFailure as exc:
         return FileResult(entry, None, exc.problems)
     if memo is None:
         return _load(entry, raw)
-    key = key_of(code, entry.shown, entry.company_id, entry.round, hashlib.sha256(raw).hexdigest())
-    kept = memo.get(key)
-    if kept is not None:
+    key = key_of(code or code_digest(), _parser(), entry.shown, entry.company_id, entry.round,
+                 hashlib.sha256(raw).hexdigest())
+    kept = memo.get(key, tuple)
+    if kept is not None and len(kept) == 2 and isinstance(kept[1], tuple):
         return FileResult(entry, *kept)
     result = _load(entry, raw)
     memo.put(key, (result.company, result.problems))
@@ -102,7 +118,7 @@ def load_project(root: Path, targets: list[Path] | None = None, memo: Memo | Non
     """``memo``: see :func:`load_file`; when every file was read (no ``targets``), the
     results of files that are gone or changed are dropped from it."""
     entries, problems = layout.discover(root, targets)
-    code = code_digest() if memo is not None else ""
+    code = code_digest() if memo is not None else None
     results = tuple(load_file(e, memo, code) for e in entries)
     if memo is not None and targets is None:
         memo.prune()

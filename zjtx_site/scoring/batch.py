@@ -34,7 +34,7 @@ def assess_all(engine: Engine, companies: Iterable[Any], *, forced: str | None =
         for i, c in enumerate(companies, 1):
             # the company's identity and file digest decide the company value itself
             key = key_of(base, c.source, c.company_id, c.round, c.digest) if memo is not None else ""
-            a = memo.get(key) if memo is not None else None
+            a = memo.get(key, Assessment) if memo is not None else None
             if a is None:
                 try:
                     a = limit.run(c.source, assess, engine, c, forced=forced, keep_going=keep_going)

@@ -301,14 +301,16 @@ def zensical_sources(docs: Path, src: Path, files: dict[str, str] | None = None)
     blocks = {rel: (docs / rel).read_bytes for rel in files if rel.startswith(SHARED_DIR + "/")}
     # a block is named by its text, but its bytes are what a report gets
     every_block = hashlib.sha256("".join(files[b] for b in sorted(blocks)).encode()).hexdigest()
+    pages = {rel for rel in files if rel.endswith(".md") and not rel.startswith(SHARED_DIR + "/")}
+    for rel in made.keys() - pages:                 # gone since the last build: first, so that a
+        (src / rel).unlink(missing_ok=True)         # name differing only in case survives on macOS
     wanted: dict[str, str] = {}
     folders: set[Path] = set()
     static: list[str] = []
     for rel, sha in files.items():
-        if rel.startswith(SHARED_DIR + "/"):
-            continue
-        if not rel.endswith(".md"):
-            static.append(rel)
+        if rel not in pages:
+            if not rel.startswith(SHARED_DIR + "/") and _copied_by_engine(rel):
+                static.append(rel)
             continue
         path, target = docs / rel, src / rel
         text = path.read_text("utf-8")
@@ -321,16 +323,21 @@ def zensical_sources(docs: Path, src: Path, files: dict[str, str] | None = None)
         folders.add(target.parent)
         target.unlink(missing_ok=True)              # never write into a file linked to content/
         if expanded:
-            target.write_text(expand(text, blocks), "utf-8")
+            target.write_bytes(expand(text, blocks).encode("utf-8"))     # LF on Windows too
             continue
         try:
             os.link(path, target)
         except OSError:                             # another file system, or one without links
             shutil.copy2(path, target)
-    for rel in made.keys() - wanted.keys():         # pages gone since the last build
-        (src / rel).unlink(missing_ok=True)
     state_file.write_text(json.dumps(wanted, sort_keys=True), "utf-8")
     return static
+
+
+def _copied_by_engine(rel: str) -> bool:
+    """Whether Zensical (like mkdocs) copies a file that is not a page into the site: not
+    hidden ones, nor those in a ``templates/`` folder."""
+    parts = rel.split("/")
+    return not any(p.startswith(".") for p in parts) and "templates" not in parts[:-1]
 
 
 def link_static(docs: Path, out: Path, static: list[str]) -> None:
