@@ -325,10 +325,7 @@ def zensical_sources(docs: Path, src: Path, files: dict[str, str] | None = None)
         if expanded:
             target.write_bytes(expand(text, blocks).encode("utf-8"))     # LF on Windows too
             continue
-        try:
-            os.link(path, target)
-        except OSError:                             # another file system, or one without links
-            shutil.copy2(path, target)
+        _link(path, target)
     state_file.write_text(json.dumps(wanted, sort_keys=True), "utf-8")
     return static
 
@@ -349,10 +346,14 @@ def link_static(docs: Path, out: Path, static: list[str]) -> None:
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)
-        try:
-            os.link(docs / rel, target)
-        except OSError:                             # another file system, or one without links
-            shutil.copy2(docs / rel, target)
+        _link(docs / rel, target)
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:                                 # another file system, or one without links
+        shutil.copy2(source, target)
 
 
 def _forget_zensical(project: Path) -> None:
