@@ -112,3 +112,20 @@ def test_publish_needs_git(tmp_path, capsys):
     root = _project(tmp_path)
     assert cli.main(["-C", str(root), "publish", "2026"]) == 2
     assert "git" in capsys.readouterr().err
+
+
+@pytest.mark.site
+def test_publish_validates_and_scores_from_the_data_not_from_the_memo(repo, monkeypatch):
+    from zjtx_site.scoring import batch
+
+    (repo / ".gitignore").write_text("/site/\n/.zjtx/\n", "utf-8")
+    assert cli.main(["-C", str(repo), "build"]) == 0          # the memo now holds every file
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "content")
+    scored: list[str] = []
+    real = batch.assess
+    monkeypatch.setattr(batch, "assess", lambda e, c, **k: (scored.append(f"{c.company_id}/{c.round}"), real(e, c, **k))[1])
+    assert cli.main(["-C", str(repo), "build"]) == 0
+    assert scored == []
+    assert cli.main(["-C", str(repo), "publish", "2026"]) == 0
+    assert sorted(scored) == sorted(f"{p.parent.name}/{p.stem}" for p in (repo / "companies").rglob("*.yaml"))

@@ -42,26 +42,26 @@ class BuildResult:
 
 
 def build(project: Path, *, keep_going: bool = False, forced: str | None = None, run_site: bool = True,
-          pdf: bool = False, site_engine: str = DEFAULT_ENGINE,
+          pdf: bool = False, site_engine: str = DEFAULT_ENGINE, fresh: bool = False,
           progress: Callable[[str], None] = lambda s: None,
           notice: Callable[[str], None] = lambda s: None) -> BuildResult:
-    """Without ``pdf``, current PDFs of the last build are kept and stale ones dropped.
-    ``progress`` may stay quiet; ``notice`` is for what must be seen (waiting for the
-    lock, an interrupted build finished)."""
+    """Without ``pdf``, current PDFs of the last build are kept and stale ones dropped. ``fresh``:
+    validate and score every file again, not from .zjtx/memo. ``progress`` may stay quiet;
+    ``notice`` is for what must be seen (waiting for the lock, an interrupted build finished)."""
     project = project.resolve()
     try:
         with project_lock(project, "build", notify=notice):
             for said in recover(project):
                 notice(said)
             return _build(project, progress, keep_going=keep_going, forced=forced, run_site=run_site,
-                          pdf=pdf, site_engine=site_engine)
+                          pdf=pdf, site_engine=site_engine, fresh=fresh)
     except OSError as exc:
         raise StorageError.from_os(exc, outcome(project)) from None
 
 
 def _build(project: Path, progress: Callable[[str], None], *, keep_going: bool, forced: str | None,
-           run_site: bool, pdf: bool, site_engine: str) -> BuildResult:
-    data = load_project(project, memo=Memo.of_project(project, "files"))
+           run_site: bool, pdf: bool, site_engine: str, fresh: bool) -> BuildResult:
+    data = load_project(project, memo=Memo.of_project(project, "files", off=fresh))
     if not data.ok and not keep_going:
         raise BuildError("数据有错误，未生成任何内容；上一次的 content/ 和 site/ 保持不变。", data.problems)
     companies = list(data.companies)
@@ -74,7 +74,7 @@ def _build(project: Path, progress: Callable[[str], None], *, keep_going: bool, 
         raise BuildError(f"没有规则集 {forced}；可选：{', '.join(sorted(engine.rulesets))}。未生成任何内容。")
     try:
         assessments, failures = assess_all(engine, companies, forced=forced, keep_going=keep_going,
-                                           progress=progress, memo=Memo.of_project(project, "assessments"))
+                                           progress=progress, memo=Memo.of_project(project, "assessments", off=fresh))
     except EvaluationError as exc:
         raise BuildError(f"评分失败：{exc}。未生成任何内容；content/ 和 site/ 保持不变。"
                          "可用 --keep-going 生成标记为“评分不完整”的报告。") from None

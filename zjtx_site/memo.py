@@ -127,8 +127,8 @@ class Memo:
         self._folders: set[Path] = set()      # made by this run: one mkdir each, not one per put
 
     @classmethod
-    def of_project(cls, project: Path, kind: str) -> Memo:
-        return cls(project / FOLDER, kind)
+    def of_project(cls, project: Path, kind: str, *, off: bool = False) -> Memo:
+        return cls(None if off else project / FOLDER, kind)
 
     def _path(self, key: str) -> Path:
         assert self.folder is not None

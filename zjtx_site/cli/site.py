@@ -80,7 +80,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
         tag = check_publishable(root, rnd)
         check_tracked(root)
         try:
-            result = build(root, progress=_say, notice=_say)
+            # from the data alone: what is published owes nothing to this machine's .zjtx/memo
+            result = build(root, progress=_say, notice=_say, fresh=True)
         except (BuildError, PluginError) as exc:
             return _failed("构建失败，未发布", exc)
         check_committed(root)
