@@ -35,19 +35,23 @@ def change_one_company(root: Path) -> None:
     f.write_text(f.read_text("utf-8").replace("niche_years: 13", "niche_years: 15"), "utf-8")
 
 
+def spy_on_mkdocs(monkeypatch) -> list[bool]:
+    """Whether each mkdocs run of the build was a dirty (incremental) one."""
+    calls: list[bool] = []
+    real = engines.run_mkdocs
+    monkeypatch.setattr(engines, "run_mkdocs",
+                        lambda *a, **k: (calls.append(k.get("dirty", False)), real(*a, **k))[1])
+    return calls
+
+
 @pytest.mark.site
-def test_a_one_company_change_is_built_incrementally_and_exactly(tmp_path):
+def test_a_one_company_change_is_built_incrementally_and_exactly(tmp_path, monkeypatch):
     root = project_with(tmp_path / "p")
     first = build(root)
     assert engines.EOL_NOTICE in first.notices
     change_one_company(root)
-    calls = []
-    real = engines.run_mkdocs
-    engines.run_mkdocs = lambda *a, **k: (calls.append(k.get("dirty", False)), real(*a, **k))[1]
-    try:
-        build(root)
-    finally:
-        engines.run_mkdocs = real
+    calls = spy_on_mkdocs(monkeypatch)
+    build(root)
     assert calls == [True], "the one-company change was not built incrementally"
     fresh = project_with(tmp_path / "fresh")
     change_one_company(fresh)
@@ -58,17 +62,12 @@ def test_a_one_company_change_is_built_incrementally_and_exactly(tmp_path):
 
 
 @pytest.mark.site
-def test_a_new_company_builds_in_full(tmp_path):
+def test_a_new_company_builds_in_full(tmp_path, monkeypatch):
     root = project_with(tmp_path / "p", SOME[:2])
     build(root)
     shutil.copytree(REPO / "companies" / "gz-chiche-thermal", root / "companies" / "gz-chiche-thermal")
-    calls = []
-    real = engines.run_mkdocs
-    engines.run_mkdocs = lambda *a, **k: (calls.append(k.get("dirty", False)), real(*a, **k))[1]
-    try:
-        build(root)
-    finally:
-        engines.run_mkdocs = real
+    calls = spy_on_mkdocs(monkeypatch)
+    build(root)
     assert calls == [False]
     assert (root / "site" / "companies" / "gz-chiche-thermal" / "index.html").is_file()
 

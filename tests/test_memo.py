@@ -7,9 +7,9 @@ import dataclasses
 import pickle
 import shutil
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
+from test_engines import REPO, project_with
 
 from zjtx_site import memo as memo_mod
 from zjtx_site.build import build
@@ -19,15 +19,7 @@ from zjtx_site.memo import Memo, dumps, key_of, loads
 from zjtx_site.scoring import batch
 from zjtx_site.scoring.engine import Engine, assess, make_engine
 
-REPO = Path(__file__).resolve().parent.parent
 SOME = ("gz-jirui-drive", "gz-lanqi-bio")
-
-
-def project_with(root: Path, ids=SOME) -> Path:
-    for cid in ids:
-        shutil.copytree(REPO / "companies" / cid, root / "companies" / cid)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    return root
 
 
 def fractions_in(value, found):
@@ -128,14 +120,14 @@ def counting(monkeypatch):
 
 @pytest.mark.site
 def test_a_rebuild_validates_and_scores_only_the_changed_file_and_builds_the_same_content(tmp_path, monkeypatch):
-    root = project_with(tmp_path / "p")
+    root = project_with(tmp_path / "p", SOME)
     build(root)
     seen = counting(monkeypatch)
     f = root / "companies" / "gz-jirui-drive" / "2026.yaml"
     f.write_text(f.read_text("utf-8").replace("niche_years: 13", "niche_years: 15"), "utf-8")
     build(root)
     assert seen == {"validated": ["gz-jirui-drive"], "scored": ["gz-jirui-drive"]}
-    fresh = project_with(tmp_path / "fresh")
+    fresh = project_with(tmp_path / "fresh", SOME)
     shutil.copy(f, fresh / "companies" / "gz-jirui-drive" / "2026.yaml")
     monkeypatch.setenv(memo_mod.OFF_ENV, "1")
     build(fresh)
